@@ -1,0 +1,81 @@
+"""One error family and the handlers that render API.md's error body: {detail, message, errors?}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class AppError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str, status_code: int | None = None, errors: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class NotFound(AppError):
+    status_code = 404
+
+
+class Conflict(AppError):
+    status_code = 409
+
+
+class Invalid(AppError):
+    status_code = 422
+
+
+class Forbidden(AppError):
+    status_code = 403
+
+
+class Unauthorized(AppError):
+    status_code = 401
+
+
+def error_body(message: str, detail: Any = None, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": detail if detail is not None else message, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or "request"
+
+
+async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    return JSONResponse(error_body(exc.message, errors=exc.errors), exc.status_code, headers=headers)
+
+
+async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        errors.setdefault(_field_name(tuple(error.get("loc", ()))), error.get("msg", "invalid"))
+    first = next(iter(errors.items()))
+    message = f"Invalid request: {first[0]}: {first[1]}"
+    detail = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+    return JSONResponse(error_body(message, detail, errors), 422)
+
+
+async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    message = exc.detail if isinstance(exc.detail, str) else "Request failed."
+    return JSONResponse(
+        error_body(message, exc.detail), exc.status_code, headers=getattr(exc, "headers", None)
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]

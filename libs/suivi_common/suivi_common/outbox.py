@@ -1,0 +1,137 @@
+"""Transactional outbox and inbox.
+
+A change and the event announcing it are written in one transaction (`add_event`); the
+relay publishes unpublished rows in order with the event id as Nats-Msg-Id, so a crash
+between commit and publish loses nothing and a repeat is dropped by JetStream. On the
+consuming side, `first_delivery` records (consumer, event id) in the handler's transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import zlib
+from datetime import datetime
+
+from nats.js import JetStreamContext
+from sqlalchemy import Column, DateTime, Text, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import Field, SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .events import CloudEvent, utcnow
+from .messaging import publish
+
+log = logging.getLogger(__name__)
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(unique=True, max_length=64)
+    subject: str = Field(max_length=200)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+    published_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), index=True, nullable=True)
+    )
+
+
+class InboxMessage(SQLModel, table=True):
+    __tablename__ = "inbox"
+
+    consumer: str = Field(primary_key=True, max_length=100)
+    event_id: str = Field(primary_key=True, max_length=64)
+    processed_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+
+
+def add_event(session: AsyncSession, event: CloudEvent) -> None:
+    session.add(
+        OutboxMessage(event_id=event.id, subject=event.nats_subject, payload=event.to_json().decode())
+    )
+
+
+async def first_delivery(session: AsyncSession, consumer: str, event_id: str) -> bool:
+    """Record the event as processed by `consumer`; False when it was processed before."""
+    exists = await session.get(InboxMessage, (consumer, event_id))
+    if exists is not None:
+        return False
+    session.add(InboxMessage(consumer=consumer, event_id=event_id))
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True
+
+
+def _fault(point: str) -> None:
+    """Fault injection for crash tests: SIGKILL ourselves at a named point."""
+    if os.environ.get("SUIVI_FAULT_POINT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class OutboxRelay:
+    """Publishes the outbox to JetStream; one relay at a time per database keeps events in order."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], name: str, batch: int = 200):
+        self._sessions = sessions
+        self._name = name
+        self._batch = batch
+        self._wake = asyncio.Event()
+        self._lock_key = zlib.crc32(f"suivi-outbox-{name}".encode())
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, js: JetStreamContext, stop: asyncio.Event, idle: float = 0.5) -> None:
+        while not stop.is_set():
+            try:
+                published = await self.publish_pending(js)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay %s failed; retrying", self._name)
+                published = 0
+                await asyncio.sleep(1.0)
+            if published < self._batch:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=idle)
+                except TimeoutError:
+                    pass
+
+    async def publish_pending(self, js: JetStreamContext) -> int:
+        async with self._sessions() as session:
+            if session.bind.dialect.name == "postgresql":
+                # A leader lock held for the transaction: replicas take turns and order holds.
+                got = await session.execute(
+                    text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key}
+                )
+                if not got.scalar():
+                    return 0
+            rows = (
+                (
+                    await session.execute(
+                        select(OutboxMessage)
+                        .where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
+                        .order_by(OutboxMessage.id)
+                        .limit(self._batch)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if not rows:
+                return 0
+            _fault("relay.before_publish")
+            for row in rows:
+                await publish(js, CloudEvent.from_json(row.payload))
+                row.published_at = utcnow()
+            _fault("relay.after_publish")
+            await session.commit()
+            return len(rows)

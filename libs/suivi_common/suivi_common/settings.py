@@ -1,0 +1,81 @@
+"""Settings shared by every service, read from SUIVI_* environment variables and `.env`."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"
+DEFAULT_RETRY_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SUIVI_", env_file=".env", extra="ignore")
+
+    env: str = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    nats_url: str | None = None
+    stream_replicas: int = 1
+    secret_key: str = PLACEHOLDER_SECRET
+    token_ttl_minutes: int = 12 * 60
+    admin_password: str | None = None
+    cors_origins: Annotated[list[str], NoDecode] = []
+    max_upload_bytes: int = 20 * 1024 * 1024
+    fetch_timeout_seconds: float = 15.0
+    extraction_timeout_seconds: float = 300.0
+    extraction_memory_mb: int = 2048
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = 15.0
+    webhook_retry_schedule: Annotated[tuple[float, ...], NoDecode] = DEFAULT_RETRY_SCHEDULE
+    webhook_disable_after_days: float = 5.0
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 300
+    load_samples: bool = False
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _split_schedule(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(float(part) for part in value.split(",") if part.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret_in_production(self) -> Settings:
+        if self.env == "production" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError("SUIVI_SECRET_KEY must be set to a real secret when SUIVI_ENV=production")
+        return self
+
+    def database_url_for(self, service: str) -> str:
+        """Each service owns its database: a SQLite file of its own, or its own schema in PostgreSQL."""
+        override = _env(f"SUIVI_{service.upper()}_DATABASE_URL")
+        if override:
+            return override
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / f'{service}.db').resolve()}"
+
+    @property
+    def nats_servers(self) -> list[str]:
+        return [url.strip() for url in (self.nats_url or "").split(",") if url.strip()]
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(name) or None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,86 @@
+"""What every service's FastAPI app has: error body, CORS, health, readiness, metrics."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+
+from .errors import install_error_handlers
+from .settings import Settings
+
+REQUESTS = Counter("suivi_http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
+LATENCY = Histogram(
+    "suivi_http_request_seconds",
+    "HTTP request latency",
+    ["service", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10),
+)
+
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+def create_service_app(
+    name: str, settings: Settings, lifespan, readiness: dict[str, ReadinessCheck]
+) -> FastAPI:
+    app = FastAPI(
+        title=f"Suivi {name}",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.service_name = name
+    app.state.readiness = readiness
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Range"],
+            expose_headers=["Content-Range"],
+        )
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        REQUESTS.labels(name, request.method, path, response.status_code).inc()
+        LATENCY.labels(name, path).observe(time.perf_counter() - started)
+        return response
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": name}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        return await readiness_response(readiness)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+async def readiness_response(checks: dict[str, ReadinessCheck]) -> JSONResponse:
+    results: dict[str, str] = {}
+    for label, check in checks.items():
+        try:
+            await check()
+            results[label] = "ok"
+        except Exception as exc:  # readiness reports any failure, whatever its kind
+            results[label] = f"unavailable: {exc.__class__.__name__}"
+    ready = all(value == "ok" for value in results.values())
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": results}, 200 if ready else 503
+    )
