@@ -6,6 +6,7 @@ database (the connection's search_path), so the same models and migrations serve
 
 from __future__ import annotations
 
+import warnings
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +18,9 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+# SQLModel's session nags on every SQLAlchemy-style execute(); both styles are deliberate here.
+warnings.filterwarnings("ignore", message=r"\s*🚨 You probably want to use `session.exec\(\)`")
 
 
 def is_postgres(url: str) -> bool:
@@ -30,6 +34,7 @@ def create_engine(url: str, schema: str, pool_size: int = 10) -> AsyncEngine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(
         url,
@@ -41,6 +46,8 @@ def create_engine(url: str, schema: str, pool_size: int = 10) -> AsyncEngine:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLAlchemy's recipe: the driver emits no BEGIN of its own, `_sqlite_begin` does.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -49,14 +56,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    # A writing unit of work takes the write lock up front, so it waits its turn
+    # (busy_timeout) instead of failing when its read snapshot turns stale.
+    immediate = connection.get_execution_options().get("immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
 @asynccontextmanager
-async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+async def transaction(
+    sessions: async_sessionmaker[AsyncSession], write: bool = True
+) -> AsyncIterator[AsyncSession]:
     """A unit of work: commit on success, roll back on error. Services never commit themselves."""
     async with sessions() as session:
+        if write:
+            await session.connection(execution_options={"immediate": True})
         try:
             yield session
             await session.commit()
