@@ -1,0 +1,230 @@
+"""The extractor: text → structure → candidate sentences → kinds → commitments."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from . import nlp
+from .deadlines import find_deadline
+from .kinds import PREFILTER, Decision, classify_en, classify_fr
+from .language import detect_language
+from .model import ExtractedCommitment, UnsupportedLanguage
+from .negotiation import ADOPTED_MARK, bracket_spans, overlaps
+from .structure import Block, build_blocks, split_inline_items, split_sentences
+from .vocabulary import find_actors, find_topics, strong_mission_topics
+
+SUPPORTED = ("fr", "en")
+_INF_START = {
+    "fr": re.compile(r"^(?:de |d'|d’)?[A-Za-zÀ-ÿœ-]+(?:er|ir|re|oir)\b", re.I),
+    "en": re.compile(r"^[A-Za-z]+\b"),
+}
+_LEAD_STRIP = re.compile(r"^[\s\[«\"“*]+|[\s\]»\"”*]+$")
+_DASH_TITLE = re.compile(r"^([^–—:]{3,90}?)\s+[–—]\s+(?=\S)")
+
+
+@dataclass
+class _Cand:
+    block: int
+    start: int  # clean-text offsets in the block
+    end: int
+    role: str  # sent | lead | sub
+    first: bool  # opens its block (for priorities)
+    label: str = ""
+    lead: int = -1  # index of the lead-in candidate for subs
+    toks: list | None = None
+    decision: Decision | None = None
+
+
+class Extractor:
+    """Reusable, thread-safe extractor. spaCy is loaded on first use, once per process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def extract(self, text: str, doc: str, language: str | None = None) -> list[ExtractedCommitment]:
+        lang = language or detect_language(text)
+        lang = (lang or "und").lower()[:2] if lang != "und" else lang
+        if lang not in SUPPORTED:
+            raise UnsupportedLanguage(
+                f"Commitments can only be extracted from French or English texts; this one is "
+                f"{'of unknown language' if lang == 'und' else f'in {lang!r}'}.",
+                lang,
+            )
+        blocks = build_blocks(text)
+        cands = self._candidates(blocks, lang)
+        todo = [c for c in cands if c.toks is None and self._wanted(c, blocks, lang)]
+        annotated = nlp.annotate([blocks[c.block].text[c.start : c.end] for c in todo], lang)
+        for c, toks in zip(todo, annotated, strict=True):
+            c.toks = toks
+        classify = classify_fr if lang == "fr" else classify_en
+        for c in cands:
+            if c.toks is not None:
+                c.decision = classify(c.toks, c.first)
+        return self._items(text, doc, lang, blocks, cands)
+
+    # ------------------------------------------------------------------ candidates
+    def _candidates(self, blocks: list[Block], lang: str) -> list[_Cand]:
+        cands: list[_Cand] = []
+        lead_of_group: dict[int, int] = {}
+        for bi, b in enumerate(blocks):
+            if b.kind == "heading" or not b.text.strip():
+                continue
+            lead_idx = -1
+            if b.kind == "sub" or (b.kind == "bullet" and b.group in lead_of_group and b.group != bi):
+                parent = lead_of_group.get(b.group, -1)
+                if b.kind == "sub" or blocks[b.group].text.rstrip().endswith(":"):
+                    cands.append(_Cand(bi, 0, len(b.text), "sub", True, b.label, parent))
+                    continue
+            lead_span, inline = split_inline_items(b.text)
+            limit = len(b.text)
+            if inline:
+                limit = lead_span[1] if lead_span else 0
+            sents = split_sentences(b.text[:limit]) if limit else []
+            for k, (s, e) in enumerate(sents):
+                is_last = k == len(sents) - 1
+                role = "sent"
+                if (
+                    is_last
+                    and (inline or b.children)
+                    and b.text[s:e].rstrip().endswith(":")
+                    or (inline and is_last)
+                ):
+                    role = "lead"
+                cands.append(_Cand(bi, s, e, role, k == 0))
+                if role == "lead":
+                    lead_idx = len(cands) - 1
+            if inline:
+                for label, s, e in inline:
+                    cands.append(_Cand(bi, s, e, "sub", True, label, lead_idx))
+            if b.children or (b.text.rstrip().endswith(":") and lead_idx >= 0):
+                lead_of_group[bi] = lead_idx
+            if b.kind == "para" or b.kind == "para_text":
+                lead_of_group.setdefault(bi, lead_idx)
+                if lead_idx >= 0:
+                    lead_of_group[bi] = lead_idx
+        return cands
+
+    def _wanted(self, c: _Cand, blocks: list[Block], lang: str) -> bool:
+        t = blocks[c.block].text[c.start : c.end]
+        if c.role in ("lead", "sub"):
+            return True
+        if PREFILTER[lang].search(t):
+            return True
+        return c.first and bool(_INF_START[lang].match(t.lstrip('*[«" ')))
+
+    # ------------------------------------------------------------------ items
+    def _items(self, text, doc, lang, blocks, cands) -> list[ExtractedCommitment]:
+        brackets = bracket_spans(text)
+        adopted_groups = {b.group for b in blocks if b.kind != "heading" and ADOPTED_MARK.search(b.text)}
+        authors = "states" if adopted_groups or any(b.kind == "para" for b in blocks) else "all_stakeholders"
+        out: list[ExtractedCommitment] = []
+        for _ci, c in enumerate(cands):
+            b = blocks[c.block]
+            d = c.decision
+            lead = cands[c.lead] if c.role == "sub" and c.lead >= 0 else None
+            lead_text = blocks[lead.block].text[lead.start : lead.end] if lead else ""
+            lead_d = lead.decision if lead else None
+            if c.role == "sub":
+                if lead_d is not None and not lead_d.reported and lead_d.kind != "priority":
+                    if d is None or d.kind == "priority" or not _own_clause(c, b):
+                        d = Decision(lead_d.kind, min(0.8, lead_d.confidence), trigger=0)
+                elif d is not None and d.kind == "priority" and lead is not None and _narrative(lead.toks):
+                    d = None
+            if d is None:
+                continue
+            raw = b.text[c.start : c.end]
+            if c.role == "lead":
+                if d.reported or d.relative or _content_after(c.toks, d.trigger) < 6:
+                    continue
+            if d.kind == "priority" and c.role == "sent" and len(raw.split()) > 60:
+                continue
+            confidence = d.confidence
+            if d.reported and not d.announce:
+                if not strong_mission_topics(raw):
+                    continue
+                confidence = 0.35
+            item_text, s_off, e_off = _clean_span(raw)
+            if len(item_text.split()) < 3 and d.kind != "priority":
+                continue
+            start = b.orig(c.start + s_off)
+            end = b.orig(c.start + e_off - 1) + 1 if e_off > s_off else start
+            heading = b.heading_path[-1] if b.heading_path else ""
+            topics = find_topics(item_text, lead_text, heading)
+            actors = find_actors(item_text if not lead_text else lead_text + " " + item_text, authors)
+            status = "none"
+            if overlaps(brackets, start, end) or (b.kind == "sub" and _block_bracketed(b, brackets)):
+                status = "bracketed"
+            elif b.group in adopted_groups:
+                status = "adopted"
+            locator = b.locator
+            if c.role == "sub" and c.label and b.kind != "sub":
+                locator = f"{b.locator} ({c.label})"
+            deadline = find_deadline(
+                item_text, future_only_markers=not (d.kind == "engagement" and d.announce)
+            )
+            out.append(
+                ExtractedCommitment(
+                    doc=doc,
+                    text=item_text,
+                    locator=locator,
+                    kind=d.kind,
+                    actors=actors,
+                    topics=topics,
+                    negotiation_status=status,
+                    deadline=deadline,
+                    confidence=round(confidence, 2),
+                    start=start,
+                    end=end,
+                )
+            )
+        return out
+
+
+def _own_clause(c: _Cand, b: Block) -> bool:
+    """A sub-item that is a full clause with its own subject and verb (not a fragment)."""
+    toks = c.toks or []
+    if not toks:
+        return False
+    head = toks[0]
+    if head.low in ("de", "d'", "d’", "to") or head.verbform == "Inf":
+        return False
+    return any(t.verbform == "Fin" for t in toks)
+
+
+def _narrative(toks) -> bool:
+    if not toks:
+        return False
+    return any(t.verbform == "Fin" and t.tense in ("Imp", "Past") for t in toks) or any(
+        t.verbform == "Part" and t.tense == "Past" and i > 0 and toks[i - 1].lemma in ("avoir", "être")
+        for i, t in enumerate(toks)
+    )
+
+
+def _content_after(toks, i: int) -> int:
+    if not toks:
+        return 0
+    return sum(1 for t in toks[i + 1 :] if t.text.isalpha() and len(t.text) > 3)
+
+
+def _block_bracketed(b: Block, brackets) -> bool:
+    s = b.orig(0)
+    return overlaps(brackets, s - 2, s + 1)
+
+
+def _clean_span(raw: str) -> tuple[str, int, int]:
+    """Strip markers that are not part of the statement; return text and its bounds in ``raw``."""
+    s, e = 0, len(raw)
+    m = ADOPTED_MARK.search(raw)
+    while m and raw[m.end() :].strip() in ("", ".", ";"):
+        e = m.start()
+        m = ADOPTED_MARK.search(raw, 0, e) if ADOPTED_MARK.search(raw[:e]) else None
+    while s < e and raw[s] in ' \t[«"“*':
+        s += 1
+    while e > s and raw[e - 1] in ' \t]»"”*;,':
+        e -= 1
+    if raw[s:e].count("«") < raw[s:e].count("»") and s > 0:
+        pass
+    text = " ".join(raw[s:e].split())
+    return text, s, e
