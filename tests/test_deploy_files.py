@@ -1,0 +1,568 @@
+"""Checks of the distributed setup's files: docker-compose.yml, the Dockerfiles, the nginx
+configuration and the Kubernetes manifests.
+
+No Docker engine or cluster is needed: `docker-compose config` validates the compose file,
+kubernetes-validate checks every manifest against the Kubernetes schemas, and the routing
+of the public API is checked by running the URIs of API.md through nginx's and the
+Ingress's matching rules.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / "deploy" / "compose.env.example"
+DOCKERFILE = ROOT / "deploy" / "docker" / "Dockerfile"
+DOCKERFILE_UI = ROOT / "deploy" / "docker" / "Dockerfile.ui"
+NGINX_DIR = ROOT / "deploy" / "nginx"
+NGINX_TEMPLATE = NGINX_DIR / "default.conf.template"
+K8S_DIR = ROOT / "deploy" / "kubernetes"
+
+SERVICES = ("ingest", "commitments", "notify")
+NATS_NODES = ("nats-1", "nats-2", "nats-3")
+PLACEHOLDER = "change-me"
+
+# The public API's routing table (API.md): path -> who answers it.
+ROUTES = [
+    ("/api/documents", "ingest"),
+    ("/api/documents/7", "ingest"),
+    ("/api/documents/7/text", "ingest"),
+    ("/api/subscriptions", "notify"),
+    ("/api/subscriptions/3", "notify"),
+    ("/api/subscriptions/3/test", "notify"),
+    ("/api/deliveries", "notify"),
+    ("/api/deliveries/9/redeliver", "notify"),
+    ("/api/auth/login", "commitments"),
+    ("/api/commitments", "commitments"),
+    ("/api/commitments/12", "commitments"),
+    ("/api/commitments/export", "commitments"),
+    ("/api/status_changes", "commitments"),
+    ("/api/evidence", "commitments"),
+    ("/api/users/1", "commitments"),
+    ("/api/stats", "commitments"),
+    ("/api/audit", "commitments"),
+    # Whole path segments only: a longer name is not the documents resource.
+    ("/api/documentsarchive", "commitments"),
+    ("/", "ui"),
+    ("/commitments/12/show", "ui"),
+    ("/assets/index-4f2a.js", "ui"),
+]
+
+
+def load_yaml(path: Path) -> dict:
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return load_yaml(COMPOSE_FILE)
+
+
+def flag_values(command: list[str], flag: str) -> list[str]:
+    """Values of `--flag=value`, `--flag value` and `-flag value` in a command line."""
+    values = []
+    for i, arg in enumerate(command):
+        if arg.startswith(flag + "="):
+            values.append(arg.split("=", 1)[1])
+        elif arg == flag and i + 1 < len(command):
+            values.append(command[i + 1])
+    return values
+
+
+def env_of(service: dict) -> dict[str, str | None]:
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, None) for item in env)
+    return env
+
+
+# --- docker-compose ------------------------------------------------------------------
+
+
+def run_compose_config(*extra: str) -> subprocess.CompletedProcess:
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        pytest.skip("docker-compose is not installed (apt-get install docker-compose; the Makefile does)")
+    return subprocess.run(
+        [binary, "-f", str(COMPOSE_FILE), *extra, "config", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        # Only what the command line gives: none of the caller's SUIVI_* or POSTGRES_*.
+        env={k: v for k, v in os.environ.items() if not k.startswith(("SUIVI_", "POSTGRES_"))},
+    )
+
+
+def test_compose_config_is_valid_without_any_variable():
+    result = run_compose_config()
+    assert result.returncode == 0, result.stderr
+
+
+def test_compose_config_is_valid_with_the_example_env_file():
+    result = run_compose_config("--env-file", str(ENV_EXAMPLE))
+    assert result.returncode == 0, result.stderr
+
+
+def test_nats_is_a_three_node_jetstream_cluster(compose):
+    services = compose["services"]
+    names, volumes = set(), set()
+    for node in NATS_NODES:
+        service = services[node]
+        command = service["command"]
+        assert service["image"] == "nats:2.10-alpine"
+        assert command[0] == "nats-server"
+        assert "-js" in command or "--jetstream" in command, f"{node}: JetStream is off"
+        assert flag_values(command, "-sd") == ["/data"] or flag_values(command, "--store_dir") == ["/data"]
+        assert flag_values(command, "--cluster_name") == ["suivi"]
+        assert flag_values(command, "--cluster") == ["nats://0.0.0.0:6222"]
+        assert flag_values(command, "--http_port") == ["8222"]
+        routes = {url for value in flag_values(command, "--routes") for url in value.split(",")}
+        # Each node routes to every other one.
+        assert routes >= {f"nats://{other}:6222" for other in NATS_NODES if other != node}, node
+        names.update(flag_values(command, "--name"))
+        [volume] = [v for v in service["volumes"] if v.endswith(":/data")]
+        volumes.add(volume.split(":")[0])
+        assert "8222" in " ".join(service["healthcheck"]["test"])
+        assert "/healthz" in " ".join(service["healthcheck"]["test"])
+    assert names == set(NATS_NODES), "every node needs its own server name"
+    assert len(volumes) == 3 and volumes <= set(compose["volumes"]), "every node needs its own volume"
+
+
+def test_postgres(compose):
+    postgres = compose["services"]["postgres"]
+    assert postgres["image"].startswith("postgres:15")
+    assert any(v.endswith(":/var/lib/postgresql/data") for v in postgres["volumes"])
+    assert "pg_isready" in postgres["healthcheck"]["test"]
+    assert env_of(postgres)["POSTGRES_PASSWORD"] == "${POSTGRES_PASSWORD:-change-me}"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_service_runs_two_replicas_of_the_one_image(compose, name):
+    service = compose["services"][name]
+    assert service["deploy"]["replicas"] == 2
+    assert "container_name" not in service, "a fixed container name prevents replicas"
+    assert "ports" not in service, "services are reached through nginx only"
+    assert service["build"] == {"context": ".", "dockerfile": "deploy/docker/Dockerfile"}
+    assert service["image"] == compose["services"]["commitments"]["image"]
+    assert service["command"] == ["serve", name, "--host", "0.0.0.0", "--port", "8000"]
+    assert "/readyz" in " ".join(service["healthcheck"]["test"])
+    depends = service["depends_on"]
+    for dependency in ("postgres", *NATS_NODES):
+        assert depends[dependency] == {"condition": "service_healthy"}, dependency
+
+
+def test_services_are_configured_for_the_cluster(compose):
+    env = env_of(compose["services"]["commitments"])
+    assert env["SUIVI_ENV"] == "production"
+    assert env["SUIVI_NATS_URL"].split(",") == [f"nats://{node}:4222" for node in NATS_NODES]
+    assert env["SUIVI_STREAM_REPLICAS"] == "3"
+    assert env["SUIVI_DATA_DIR"] == "/var/lib/suivi"
+    assert re.fullmatch(
+        r"postgresql\+asyncpg://suivi:\$\{POSTGRES_PASSWORD:-change-me\}@postgres:5432/suivi",
+        env["SUIVI_DATABASE_URL"],
+    )
+
+
+def test_no_secret_is_committed(compose):
+    env = env_of(compose["services"]["commitments"])
+    assert env["SUIVI_SECRET_KEY"] == "${SUIVI_SECRET_KEY:-change-me}"
+    assert env["SUIVI_ADMIN_PASSWORD"] is None, "passed through from the environment only"
+    example = dict(
+        line.split("=", 1)
+        for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+    assert example == {"POSTGRES_PASSWORD": PLACEHOLDER, "SUIVI_SECRET_KEY": PLACEHOLDER}
+    assert "compose.env" in (ROOT / "deploy" / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_ui_is_served_by_nginx_after_the_services(compose):
+    ui = compose["services"]["ui"]
+    assert ui["build"] == {"context": ".", "dockerfile": "deploy/docker/Dockerfile.ui"}
+    assert any(str(port).endswith(":8080") for port in ui["ports"])
+    assert "/nginx-health" in " ".join(ui["healthcheck"]["test"])
+    assert ui["depends_on"] == {name: {"condition": "service_healthy"} for name in SERVICES}
+
+
+def test_every_container_has_a_health_check(compose):
+    for name, service in compose["services"].items():
+        assert service.get("healthcheck", {}).get("test"), f"{name} has no health check"
+
+
+# --- Dockerfiles ---------------------------------------------------------------------
+
+
+def dockerfile_stages(path: Path) -> list[tuple[str, list[str]]]:
+    """(FROM line, instructions) for each stage, continuation lines joined."""
+    text = re.sub(r"\\\n", " ", path.read_text(encoding="utf-8"))
+    stages: list[tuple[str, list[str]]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.upper().startswith("FROM "):
+            stages.append((line, []))
+        elif stages:
+            stages[-1][1].append(line)
+    return stages
+
+
+def dockerfile_args(path: Path) -> dict[str, str]:
+    return dict(re.findall(r"^ARG (\w+)=(\S+)$", path.read_text(encoding="utf-8"), re.MULTILINE))
+
+
+def test_service_image_is_multi_stage_and_runs_as_non_root():
+    args = dockerfile_args(DOCKERFILE)
+    assert args["PYTHON_IMAGE"].startswith("python:3.11-slim")
+    (builder_from, builder), (runtime_from, runtime) = dockerfile_stages(DOCKERFILE)
+    assert builder_from.endswith(" AS builder") and runtime_from.endswith(" AS runtime")
+    builder_text = "\n".join(builder)
+    assert "python -m venv /opt/suivi" in builder_text
+    assert "pip wheel" in builder_text and "/opt/suivi/bin/pip install --no-deps /tmp/wheels/" in builder_text
+    assert "COPY --from=builder /opt/suivi /opt/suivi" in runtime
+    [user] = [line.split()[1] for line in runtime if line.startswith("USER ")]
+    assert user.split(":")[0] not in {"0", "root"}
+    assert 'ENTRYPOINT ["suivi"]' in runtime
+
+
+def test_ui_image_builds_the_frontend_and_serves_it_with_nginx():
+    (build_from, build), (runtime_from, runtime) = dockerfile_stages(DOCKERFILE_UI)
+    assert build_from.startswith("FROM ${NODE_IMAGE}") and build_from.endswith(" AS build")
+    assert "RUN npm ci --no-audit --no-fund" in build
+    assert any(line.startswith("RUN npm run build") for line in build)
+    assert "nginx" in dockerfile_args(DOCKERFILE_UI)["NGINX_IMAGE"]
+    assert "COPY --from=build /app/dist /usr/share/nginx/html" in runtime
+    copied = {line.split()[1] for line in runtime if line.startswith("COPY deploy/nginx/")}
+    assert copied == {str(p.relative_to(ROOT)) for p in NGINX_DIR.iterdir()}
+
+
+def test_dockerignore_keeps_what_the_images_need():
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for needed in ("pyproject.toml", "README.md", "src", "libs", "services", "frontend", "deploy/nginx"):
+        assert needed not in patterns and not any(needed.startswith(p + "/") for p in patterns), needed
+    for excluded in (".git", ".venv", "**/node_modules", "frontend/dist", ".env", "deploy/compose.env"):
+        assert excluded in patterns, excluded
+
+
+# --- nginx ---------------------------------------------------------------------------
+
+
+def parse_nginx(text: str) -> list:
+    """nginx configuration -> [(directive, [args], children or None)]."""
+    tokens = re.findall(r"""#[^\n]*|"(?:\\.|[^"])*"|'(?:\\.|[^'])*'|[{};]|[^\s{};"']+""", text)
+    stack: list[list] = [[]]
+    words: list[str] = []
+    for token in tokens:
+        if token.startswith("#"):
+            continue
+        if token == ";":
+            stack[-1].append((words[0], words[1:], None))
+            words = []
+        elif token == "{":
+            block: list = []
+            stack[-1].append((words[0], words[1:], block))
+            stack.append(block)
+            words = []
+        elif token == "}":
+            assert not words, f"unterminated directive {words}"
+            stack.pop()
+        else:
+            words.append(token.strip("'\"") if token[0] in "'\"" else token)
+    assert len(stack) == 1 and not words, "unbalanced braces"
+    return stack[0]
+
+
+def directives(block: list, name: str) -> list:
+    return [entry for entry in block if entry[0] == name]
+
+
+@pytest.fixture(scope="module")
+def nginx() -> dict:
+    """The rendered configuration, with the upstream hosts of Dockerfile.ui's defaults."""
+    env = dict(re.findall(r"(SUIVI_\w+_UPSTREAM)=(\S+)", DOCKERFILE_UI.read_text(encoding="utf-8")))
+    text = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    for name, value in {**env, "NGINX_LOCAL_RESOLVERS": "127.0.0.11"}.items():
+        text = text.replace("${" + name + "}", value)
+    code = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in code if "${" in line], "a variable that the image does not set"
+    conf = parse_nginx(text)
+    upstreams = {args[0]: block for _, args, block in directives(conf, "upstream")}
+    [(_, _, server)] = directives(conf, "server")
+    return {"conf": conf, "upstreams": upstreams, "server": server, "env": env}
+
+
+def nginx_location(server: list, uri: str) -> tuple[list, list]:
+    """The location nginx picks for `uri`: exact, else longest prefix unless `^~`, else the
+    first matching regex, else that longest prefix."""
+    locations = [(args, block) for _, args, block in directives(server, "location")]
+    for args, block in locations:
+        if args[0] == "=" and args[1] == uri:
+            return args, block
+    prefixes = [
+        (args, block)
+        for args, block in locations
+        if (len(args) == 1 and not args[0].startswith("@")) or args[0] == "^~"
+    ]
+    matching = [(args, block) for args, block in prefixes if uri.startswith(args[-1])]
+    longest = max(matching, key=lambda location: len(location[0][-1]), default=None)
+    if longest and longest[0][0] == "^~":
+        return longest
+    for args, block in locations:
+        if args[0] in ("~", "~*"):
+            flags = re.IGNORECASE if args[0] == "~*" else 0
+            if re.search(args[1], uri, flags):
+                return args, block
+    assert longest, f"no location for {uri}"
+    return longest
+
+
+def nginx_target(nginx: dict, uri: str) -> str:
+    _, block = nginx_location(nginx["server"], uri)
+    proxies = directives(block, "proxy_pass")
+    if not proxies:
+        return "ui"
+    upstream = proxies[0][1][0].removeprefix("http://")
+    [(_, server_args, _)] = directives(nginx["upstreams"][upstream], "server")
+    return server_args[0].split(":")[0]
+
+
+@pytest.mark.parametrize(("uri", "target"), ROUTES)
+def test_nginx_routes_the_api_like_api_md(nginx, uri, target):
+    assert nginx_target(nginx, uri) == target
+
+
+def test_nginx_upstreams_are_the_compose_services(nginx, compose):
+    for name in SERVICES:
+        assert nginx["env"][f"SUIVI_{name.upper()}_UPSTREAM"] == f"{name}:8000"
+        assert name in compose["services"]
+    for block in nginx["upstreams"].values():
+        [(_, args, _)] = directives(block, "server")
+        assert "resolve" in args, "replicas must be re-resolved, not fixed at start"
+        assert directives(block, "zone"), "`resolve` needs a shared-memory zone"
+    # The container's own DNS servers, which the image's entrypoint exports.
+    assert re.search(r"^resolver \$\{NGINX_LOCAL_RESOLVERS\} ", NGINX_TEMPLATE.read_text(), re.MULTILINE)
+    assert "NGINX_ENTRYPOINT_LOCAL_RESOLVERS=1" in DOCKERFILE_UI.read_text(encoding="utf-8")
+
+
+def test_nginx_serves_the_spa_with_security_headers(nginx):
+    server = nginx["server"]
+    [(_, listen, _)] = directives(server, "listen")
+    assert listen == ["8080"]
+    [(_, size, _)] = directives(server, "client_max_body_size")
+    assert int(size[0].removesuffix("m")) >= 20
+    _, root_location = nginx_location(server, "/commitments/12/show")
+    assert directives(root_location, "try_files")[0][1][-1] == "/index.html"
+
+    headers = parse_nginx((NGINX_DIR / "security-headers.conf").read_text(encoding="utf-8"))
+    values = {args[0].lower(): args[1] for _, args, _ in directives(headers, "add_header")}
+    assert "default-src 'self'" in values["content-security-policy"]
+    assert values["x-content-type-options"] == "nosniff"
+    assert values["x-frame-options"] == "DENY"
+    assert "referrer-policy" in values
+    for uri in ("/", "/index.html", "/assets/index-4f2a.js", "/commitments/12/show"):
+        _, block = nginx_location(server, uri)
+        includes = [args[0] for _, args, _ in directives(block, "include")]
+        # add_header inside a location would drop the included ones: only via the snippet.
+        assert "/etc/nginx/snippets/security-headers.conf" in includes, uri
+        assert not directives(block, "add_header"), uri
+
+
+def test_nginx_configuration_is_accepted_by_nginx(nginx, tmp_path):
+    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if binary is None:
+        pytest.skip("nginx is not installed; the configuration was checked by parsing only")
+    version = subprocess.run([binary, "-v"], capture_output=True, text=True).stderr
+    major, minor, patch = map(int, re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", version).groups())
+    text = NGINX_TEMPLATE.read_text(encoding="utf-8").replace("${NGINX_LOCAL_RESOLVERS}", "127.0.0.11")
+    for name in SERVICES:
+        # Addresses, so that the check resolves nothing.
+        text = text.replace("${SUIVI_" + name.upper() + "_UPSTREAM}", "127.0.0.1:8000")
+    if (major, minor, patch) < (1, 27, 3):
+        text = text.replace(" resolve;", ";")  # older nginx has no `resolve` on upstream servers
+    text = text.replace("/etc/nginx/snippets/", f"{tmp_path}/")
+    for snippet in ("proxy.conf", "security-headers.conf"):
+        shutil.copy(NGINX_DIR / snippet, tmp_path / snippet)
+    (tmp_path / "default.conf").write_text(text, encoding="utf-8")
+    temp_paths = " ".join(
+        f"{kind}_temp_path {tmp_path}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; events {{}}\n"
+        f"http {{ access_log off; {temp_paths} include {tmp_path}/default.conf; }}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [binary, "-t", "-q", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+# --- Kubernetes ----------------------------------------------------------------------
+
+
+def k8s_documents() -> list[tuple[str, dict]]:
+    documents = []
+    for path in sorted(K8S_DIR.glob("*.yaml")):
+        if path.name == "kustomization.yaml":
+            continue
+        with path.open(encoding="utf-8") as f:
+            documents += [(path.name, doc) for doc in yaml.safe_load_all(f) if doc]
+    return documents
+
+
+@pytest.fixture(scope="module")
+def k8s() -> dict[tuple[str, str], dict]:
+    return {(doc["kind"], doc["metadata"]["name"]): doc for _, doc in k8s_documents()}
+
+
+def test_every_manifest_is_valid_kubernetes():
+    kubernetes_validate = pytest.importorskip("kubernetes_validate")
+    documents = k8s_documents()
+    assert documents
+    failures = []
+    # The oldest and the newest Kubernetes versions the package knows.
+    for version in ("1.25.0", kubernetes_validate.latest_version()):
+        for filename, doc in documents:
+            try:
+                kubernetes_validate.validate(doc, version, strict=True)
+            except kubernetes_validate.ValidationError as error:
+                where = ".".join(str(part) for part in error.path)
+                failures.append(f"{filename} {doc['kind']}/{doc['metadata']['name']} @{version} {where}: ")
+                failures[-1] += error.message
+    assert not failures, "\n".join(failures)
+
+
+def test_kustomization_lists_every_manifest():
+    kustomization = load_yaml(K8S_DIR / "kustomization.yaml")
+    manifests = {path.name for path in K8S_DIR.glob("*.yaml")} - {"kustomization.yaml"}
+    assert sorted(kustomization["resources"]) == sorted(manifests)
+    assert kustomization["namespace"] == "suivi"
+    assert {image["name"] for image in kustomization["images"]} == {"suivi", "suivi-ui"}
+
+
+def test_every_object_is_in_the_suivi_namespace():
+    for filename, doc in k8s_documents():
+        if doc["kind"] != "Namespace":
+            assert doc["metadata"].get("namespace") == "suivi", f"{filename} {doc['kind']}"
+
+
+def pod_security(pod_spec: dict) -> None:
+    assert pod_spec["securityContext"]["runAsNonRoot"] is True
+    assert pod_spec["securityContext"]["runAsUser"] != 0
+    for container in pod_spec["containers"]:
+        context = container["securityContext"]
+        assert context["allowPrivilegeEscalation"] is False
+        assert context["capabilities"]["drop"] == ["ALL"]
+        assert container["resources"]["requests"] and container["resources"]["limits"]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_deployments(k8s, name):
+    deployment = k8s[("Deployment", name)]
+    assert deployment["spec"]["replicas"] == 2
+    pod = deployment["spec"]["template"]["spec"]
+    pod_security(pod)
+    [container] = pod["containers"]
+    assert container["image"].split(":")[0] == "suivi"
+    assert container["args"] == ["serve", name, "--host", "0.0.0.0", "--port", "8000"]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    sources = {next(iter(ref.values()))["name"] for ref in container["envFrom"]}
+    assert sources == {"suivi-config", "suivi-secrets"}
+    service = k8s[("Service", name)]
+    assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+    assert service["spec"]["ports"][0]["port"] == 8000
+
+
+def test_ui_deployment(k8s):
+    deployment = k8s[("Deployment", "ui")]
+    pod = deployment["spec"]["template"]["spec"]
+    pod_security(pod)
+    env = {item["name"]: item["value"] for item in pod["containers"][0]["env"]}
+    for name in SERVICES:
+        assert env[f"SUIVI_{name.upper()}_UPSTREAM"] == f"{name}.suivi.svc.cluster.local:8000"
+
+
+def test_nats_statefulset_is_a_clustered_jetstream(k8s):
+    statefulset = k8s[("StatefulSet", "nats")]
+    spec = statefulset["spec"]
+    assert spec["replicas"] == 3
+    assert spec["podManagementPolicy"] == "Parallel"
+    headless = k8s[("Service", spec["serviceName"])]
+    assert headless["spec"]["clusterIP"] == "None"
+    assert headless["spec"]["publishNotReadyAddresses"] is True
+    pod = spec["template"]["spec"]
+    pod_security(pod)
+    [container] = pod["containers"]
+    command = container["command"] + container["args"]
+    assert "-js" in command
+    assert flag_values(command, "--cluster_name") == ["suivi"]
+    assert flag_values(command, "--name") == ["$(POD_NAME)"]
+    pods = [f"nats-{i}.{spec['serviceName']}" for i in range(3)]
+    routes = flag_values(command, "--routes")[0].split(",")
+    assert routes == [f"nats://{pod_name}:6222" for pod_name in pods]
+    [store] = flag_values(command, "-sd")
+    [claim] = spec["volumeClaimTemplates"]
+    assert {"name": claim["metadata"]["name"], "mountPath": store} in container["volumeMounts"]
+    assert container["readinessProbe"]["httpGet"]["port"] == "monitor"
+
+    config = k8s[("ConfigMap", "suivi-config")]["data"]
+    assert config["SUIVI_NATS_URL"].split(",") == [f"nats://{pod_name}:4222" for pod_name in pods]
+    assert config["SUIVI_STREAM_REPLICAS"] == "3"
+
+
+def test_postgres_reference_and_placeholder_secrets(k8s):
+    postgres = k8s[("StatefulSet", "postgres")]["spec"]
+    assert postgres["template"]["spec"]["containers"][0]["image"].startswith("postgres:15")
+    assert postgres["volumeClaimTemplates"]
+    secrets = k8s[("Secret", "suivi-secrets")]["stringData"]
+    assert secrets["SUIVI_SECRET_KEY"] == PLACEHOLDER
+    assert secrets["SUIVI_ADMIN_PASSWORD"] == PLACEHOLDER
+    assert f":{PLACEHOLDER}@postgres:5432/" in secrets["SUIVI_DATABASE_URL"]
+    assert k8s[("Secret", "postgres-credentials")]["stringData"]["POSTGRES_PASSWORD"] == PLACEHOLDER
+
+
+def ingress_target(ingress: dict, uri: str) -> str:
+    """Kubernetes `Prefix` matching: whole path segments, the longest path wins."""
+    best, target = -1, None
+    for rule in ingress["spec"]["rules"]:
+        for path in rule["http"]["paths"]:
+            prefix = path["path"].rstrip("/")
+            assert path["pathType"] == "Prefix"
+            if (uri == prefix or uri.startswith(prefix + "/")) and len(prefix) > best:
+                best, target = len(prefix), path["backend"]["service"]["name"]
+    return target
+
+
+@pytest.mark.parametrize(("uri", "target"), ROUTES)
+def test_ingress_routes_the_api_like_api_md(k8s, uri, target):
+    assert ingress_target(k8s[("Ingress", "suivi")], uri) == target
+
+
+def test_ingress_backends_exist(k8s):
+    ingress = k8s[("Ingress", "suivi")]
+    assert int(ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"][:-1]) >= 20
+    for rule in ingress["spec"]["rules"]:
+        for path in rule["http"]["paths"]:
+            backend = path["backend"]["service"]
+            service = k8s[("Service", backend["name"])]
+            assert backend["port"]["name"] in {port["name"] for port in service["spec"]["ports"]}
