@@ -1,0 +1,28 @@
+"""Notify's settings: the shared Settings plus the knobs only the webhook service reads."""
+
+from __future__ import annotations
+
+from suivi_common.settings import Settings
+
+
+class NotifySettings(Settings):
+    """Shared settings plus notify's own (SUIVI_WEBHOOK_* environment variables)."""
+
+    # Timeouts and 429 answers wait at least this long before the next attempt (Svix: 60 s).
+    webhook_throttle_min_seconds: float = 60.0
+    # A Retry-After header is honoured up to this many seconds.
+    webhook_retry_after_max_seconds: float = 3600.0
+    # After a rotation the previous secret keeps signing (a second signature) this long.
+    webhook_secret_grace_hours: float = 24.0
+    # Deliveries in flight at once in one replica.
+    webhook_concurrency: int = 64
+    # How often the scheduler looks for passed deadlines and an unsent weekly digest.
+    scheduler_interval_seconds: float = 300.0
+    scheduler_enabled: bool = True
+
+
+def notify_settings(settings: Settings) -> NotifySettings:
+    """Accept the runner's Settings; the notify-only fields come from the environment or defaults."""
+    if isinstance(settings, NotifySettings):
+        return settings
+    return NotifySettings(**settings.model_dump())

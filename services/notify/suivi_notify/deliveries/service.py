@@ -1,0 +1,173 @@
+"""Delivery use cases: the retry policy, recording attempts, redelivery."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_common.errors import Conflict, NotFound
+from suivi_common.events import utcnow
+
+from ..config import NotifySettings
+from ..sender import AttemptResult
+from ..subscriptions import repository as subscriptions
+from ..subscriptions import service as subscription_service
+from . import repository
+from .models import Delivery, DeliveryAttempt, DeliveryStatus
+from .schemas import LOG_BODY_CHARS, AttemptPublic, DeliveryPublic
+
+JITTER = 0.2
+
+
+@dataclass
+class Outcome:
+    claimed: repository.Claimed
+    result: AttemptResult
+    at: datetime
+
+
+def retry_delay(
+    attempts_done: int, result: AttemptResult, settings: NotifySettings, rng: random.Random | None = None
+) -> float | None:
+    """Seconds until the next attempt after `attempts_done` attempts in this series; None: give up."""
+    schedule = settings.webhook_retry_schedule
+    if attempts_done > len(schedule):
+        return None
+    delay = schedule[attempts_done - 1] * (1 + (rng or random).uniform(-JITTER, JITTER))
+    if result.timed_out or result.response_code == 429:
+        delay = max(delay, settings.webhook_throttle_min_seconds)
+    if result.retry_after is not None:
+        delay = max(delay, min(result.retry_after, settings.webhook_retry_after_max_seconds))
+    return delay
+
+
+async def record(session: AsyncSession, outcomes: list[Outcome], settings: NotifySettings) -> None:
+    """Write attempts and their consequences for the delivery and its subscription."""
+    rows = await repository.for_update(session, [outcome.claimed.delivery_id for outcome in outcomes])
+    for outcome in outcomes:
+        delivery = rows.get(outcome.claimed.delivery_id)
+        if delivery is None:  # its subscription was deleted meanwhile
+            continue
+        await _record_one(session, delivery, outcome, settings)
+
+
+async def _record_one(
+    session: AsyncSession, delivery: Delivery, outcome: Outcome, settings: NotifySettings
+) -> None:
+    result, now = outcome.result, outcome.at
+    repository.add_attempt(
+        session,
+        DeliveryAttempt(
+            delivery_id=delivery.id,  # type: ignore[arg-type]
+            at=now,
+            response_code=result.response_code,
+            latency_ms=result.latency_ms,
+            error=result.error,
+            response_body=result.response_body,
+        ),
+    )
+    delivery.attempts += 1
+    delivery.cycle_attempts += 1
+    delivery.last_response_code = result.response_code
+    delivery.last_error = result.error
+    delivery.lease_until = None
+    delivery.updated_at = now
+    subscription = await subscriptions.get(session, delivery.subscription_id)
+    if result.ok:
+        delivery.status = DeliveryStatus.succeeded
+        delivery.next_attempt_at = None
+        if subscription is not None:
+            subscription.last_success_at = now
+            subscription.failing_since = None
+            session.add(subscription)
+        session.add(delivery)
+        return
+    delay = retry_delay(delivery.cycle_attempts, result, settings)
+    if delay is None or result.response_code == 410:
+        delivery.status = DeliveryStatus.dead
+        delivery.next_attempt_at = None
+    else:
+        delivery.status = DeliveryStatus.failing
+        delivery.next_attempt_at = now + timedelta(seconds=delay)
+    session.add(delivery)
+    if subscription is None or not subscription.active:
+        return
+    if subscription.failing_since is None:
+        subscription.failing_since = now
+        session.add(subscription)
+    if result.response_code == 410:
+        await subscription_service.disable(session, subscription, "The endpoint answered 410 Gone.", now)
+    elif now - subscription.failing_since >= timedelta(days=settings.webhook_disable_after_days):
+        days = f"{settings.webhook_disable_after_days:g}"
+        await subscription_service.disable(
+            session, subscription, f"Every delivery failed for {days} days with no success.", now
+        )
+
+
+async def mark_skipped(session: AsyncSession, claimed: repository.Claimed, reason: str) -> None:
+    """A delivery whose subscription was disabled meanwhile: dead, and redeliverable later."""
+    rows = await repository.for_update(session, [claimed.delivery_id])
+    delivery = rows.get(claimed.delivery_id)
+    if delivery is None:
+        return
+    delivery.status = DeliveryStatus.dead
+    delivery.last_error = reason
+    delivery.next_attempt_at = None
+    delivery.lease_until = None
+    delivery.updated_at = utcnow()
+    session.add(delivery)
+
+
+async def get(session: AsyncSession, delivery_id: int) -> Delivery:
+    delivery = await repository.get(session, delivery_id)
+    if delivery is None:
+        raise NotFound(f"Delivery {delivery_id} does not exist.")
+    return delivery
+
+
+async def redeliver_one(session: AsyncSession, delivery_id: int) -> Delivery:
+    delivery = await get(session, delivery_id)
+    subscription = await subscriptions.get(session, delivery.subscription_id)
+    if subscription is None or not subscription.active:
+        raise Conflict(f"Subscription {delivery.subscription_id} is disabled; enable it before redelivering.")
+    await repository.redeliver(session, [delivery_id], None, None, utcnow())
+    await session.refresh(delivery)
+    return delivery
+
+
+async def redeliver_since(session: AsyncSession, since: datetime, subscription_id: int | None) -> int:
+    if subscription_id is not None:
+        await subscription_service.get(session, subscription_id)
+    return await repository.redeliver(session, None, since, subscription_id, utcnow())
+
+
+def public(delivery: Delivery, attempts: list[DeliveryAttempt], body_chars: int | None) -> DeliveryPublic:
+    log = [
+        AttemptPublic(
+            at=attempt.at,
+            response_code=attempt.response_code,
+            latency_ms=attempt.latency_ms,
+            error=attempt.error,
+            response_body=(
+                attempt.response_body[:body_chars]
+                if body_chars is not None and attempt.response_body
+                else attempt.response_body
+            ),
+        )
+        for attempt in attempts
+    ]
+    return DeliveryPublic.model_validate(delivery).model_copy(update={"attempt_log": log})
+
+
+async def page_public(session: AsyncSession, query) -> tuple[list[DeliveryPublic], int]:
+    rows, total = await repository.page(session, query)
+    logs = await repository.attempts(session, [row.id for row in rows])  # type: ignore[misc]
+    return [public(row, logs.get(row.id, []), LOG_BODY_CHARS) for row in rows], total  # type: ignore[arg-type]
+
+
+async def one_public(session: AsyncSession, delivery_id: int) -> DeliveryPublic:
+    delivery = await get(session, delivery_id)
+    logs = await repository.attempts(session, [delivery_id])
+    return public(delivery, logs.get(delivery_id, []), None)

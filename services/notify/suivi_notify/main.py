@@ -1,0 +1,96 @@
+"""The notify service: webhook subscriptions, signed deliveries with retries, scheduled events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from suivi_common.db import create_engine, migrate, ping, session_factory
+from suivi_common.messaging import connect, ensure_stream
+from suivi_common.outbox import OutboxRelay
+from suivi_common.settings import Settings
+from suivi_common.web import create_service_app
+
+from .config import notify_settings
+from .deliveries.router import router as deliveries_router
+from .scheduler import Jobs, create_scheduler
+from .sender import WebhookSender
+from .subscriptions.router import router as subscriptions_router
+from .worker import DeliveryWorker, FanOut, consume_events
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+
+def create_app(settings: Settings) -> FastAPI:
+    config = notify_settings(settings)
+    state: dict = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        engine = create_engine(config.database_url_for("notify"), schema="notify")
+        await migrate(engine, MIGRATIONS, "notify")
+        sessions = session_factory(engine)
+        nc = await connect(config.nats_servers, "notify")
+        js = nc.jetstream()
+        await ensure_stream(js, config.stream_replicas)
+        sender = WebhookSender(
+            config.webhook_timeout_seconds,
+            config.webhook_allow_private,
+            max_connections=max(10, config.webhook_concurrency),
+        )
+        worker = DeliveryWorker(sessions, sender, config)
+        relay = OutboxRelay(sessions, "notify")
+        jobs = Jobs(sessions, on_emit=relay.wake)
+        stop = asyncio.Event()
+        state.update(engine=engine, nc=nc)
+        app.state.sessions = sessions
+        app.state.delivery_worker = worker
+        app.state.jobs = jobs
+        tasks = [
+            asyncio.create_task(
+                consume_events(js, FanOut(sessions, on_rows=worker.wake), stop), name="notify-consumer"
+            ),
+            asyncio.create_task(worker.run(stop), name="notify-deliveries"),
+            asyncio.create_task(relay.run(js, stop), name="notify-outbox-relay"),
+        ]
+        scheduler = (
+            create_scheduler(jobs, config.scheduler_interval_seconds) if config.scheduler_enabled else None
+        )
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE_SECONDS)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await sender.aclose()
+            try:
+                await nc.close()
+            except Exception:  # closing a connection that is already gone
+                log.debug("NATS close failed", exc_info=True)
+            await engine.dispose()
+
+    async def database_ready() -> None:
+        await ping(state["engine"])
+
+    async def nats_ready() -> None:
+        nc = state.get("nc")
+        if nc is None or not nc.is_connected:
+            raise ConnectionError("NATS is not connected")
+
+    app = create_service_app("notify", config, lifespan, {"database": database_ready, "nats": nats_ready})
+    app.state.settings = config
+    app.include_router(subscriptions_router)
+    app.include_router(deliveries_router)
+    return app

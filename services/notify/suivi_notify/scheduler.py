@@ -1,0 +1,110 @@
+"""Scheduled events with APScheduler 3: `suivi.commitment.deadline_due` once per commitment whose
+deadline passed while it was not achieved, and `suivi.digest.weekly` once per ISO week.
+
+Every replica may run the jobs: each emission first takes a claim row (unique key) in the same
+transaction as its outbox row, so two replicas never emit the same event twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_common.db import transaction
+from suivi_common.events import (
+    COMMITMENT_DEADLINE_DUE,
+    DIGEST_WEEKLY,
+    WEBHOOK_TEST,
+    new_event,
+    utcnow,
+)
+from suivi_common.outbox import add_event
+
+from .events import SOURCE
+from .readmodel import repository as readmodel
+
+log = logging.getLogger(__name__)
+
+
+class Jobs:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], on_emit=None):
+        self._sessions = sessions
+        self._on_emit = on_emit or (lambda: None)
+
+    async def run_all(self) -> None:
+        await self.deadlines_due()
+        await self.weekly_digest()
+
+    async def deadlines_due(self, today: date | None = None) -> int:
+        """Emit deadline_due for each overdue, unachieved commitment not yet announced."""
+        today = today or utcnow().date()
+        async with self._sessions() as session:
+            candidates = await readmodel.overdue(session, today)
+            done = await readmodel.claimed_keys(session, "deadline_due:")
+        emitted = 0
+        for view in candidates:
+            key = f"deadline_due:{view.id}:{view.deadline}"
+            if key in done:
+                continue
+            data = {
+                "id": view.id,
+                "deadline": view.deadline,
+                "due_on": view.due_on.isoformat() if view.due_on else None,
+                "status": view.status,
+                "topics": view.topics,
+            }
+            if await self._emit_once(key, new_event(COMMITMENT_DEADLINE_DUE, SOURCE, view.id, data)):
+                emitted += 1
+        return emitted
+
+    async def weekly_digest(self, now: datetime | None = None) -> bool:
+        """Emit the digest of the last complete ISO week, once."""
+        now = now or utcnow()
+        this_monday = datetime.combine(now.date() - timedelta(days=now.weekday()), time(), tzinfo=UTC)
+        start = this_monday - timedelta(days=7)
+        year, week, _ = start.isocalendar()
+        label = f"{year}-W{week:02d}"
+        key = f"digest:{label}"
+        async with self._sessions() as session:
+            if key in await readmodel.claimed_keys(session, key):
+                return False
+            counts = await readmodel.event_counts(session, start, this_monday, (DIGEST_WEEKLY, WEBHOOK_TEST))
+        data = {
+            "week": label,
+            "from": start.isoformat(),
+            "to": this_monday.isoformat(),
+            "counts": dict(sorted(counts.items())),
+            "total": sum(counts.values()),
+        }
+        return await self._emit_once(key, new_event(DIGEST_WEEKLY, SOURCE, label, data))
+
+    async def _emit_once(self, key: str, event) -> bool:
+        try:
+            async with transaction(self._sessions) as session:
+                if not await readmodel.claim(session, key):
+                    return False
+                add_event(session, event)
+        except IntegrityError:  # another replica took the claim at the same moment
+            return False
+        log.info("emitted %s (%s)", event.type, key)
+        self._on_emit()
+        return True
+
+
+def create_scheduler(jobs: Jobs, interval_seconds: float) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        jobs.run_all,
+        "interval",
+        seconds=interval_seconds,
+        id="notify-scheduled-events",
+        next_run_time=datetime.now(UTC) + timedelta(seconds=min(5.0, interval_seconds)),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    return scheduler

@@ -1,0 +1,148 @@
+"""Signed webhook delivery over one pooled HTTP client (Standard Webhooks)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+
+import httpx
+from standardwebhooks import Webhook
+
+from .ssrf import TargetRefused, literal_ip, resolve_public
+
+MAX_BODY_KEPT = 20 * 1024
+USER_AGENT = "Suivi-Webhooks/0.1"
+
+
+@dataclass
+class AttemptResult:
+    response_code: int | None
+    latency_ms: int
+    error: str | None = None
+    response_body: str | None = None
+    retry_after: float | None = None
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.response_code is not None and 200 <= self.response_code < 300
+
+
+@lru_cache(maxsize=1024)
+def _signer(secret: str) -> Webhook:
+    return Webhook(secret)
+
+
+def sign(secrets: list[str], msg_id: str, timestamp: datetime, body: str) -> str:
+    """The webhook-signature header: one `v1,<base64>` per secret, space-separated."""
+    return " ".join(_signer(secret).sign(msg_id, timestamp, body) for secret in secrets)
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class WebhookSender:
+    def __init__(self, timeout: float, allow_private: bool, max_connections: int = 100):
+        self.allow_private = allow_private
+        self.timeout = timeout
+        self.client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout),
+            trust_env=False,  # no *_PROXY detour around the address check
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            headers={"user-agent": USER_AGENT},
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def send(self, url: str, msg_id: str, body: str, secrets: list[str]) -> AttemptResult:
+        started = time.perf_counter()
+        now = datetime.now(UTC)
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": sign(secrets, msg_id, now, body),
+        }
+        try:
+            async with asyncio.timeout(self.timeout):  # the whole exchange, not each read
+                request = await self._request(url, headers, body.encode())
+                response = await self.client.send(request, stream=True)
+                try:
+                    kept = await _read_prefix(response)
+                finally:
+                    await response.aclose()
+        except TargetRefused as exc:
+            return AttemptResult(None, _ms(started), error=str(exc))
+        except (TimeoutError, httpx.TimeoutException):
+            return AttemptResult(
+                None, _ms(started), error=f"timeout after {self.timeout:g} s", timed_out=True
+            )
+        except httpx.HTTPError as exc:
+            return AttemptResult(None, _ms(started), error=f"{exc.__class__.__name__}: {exc}".rstrip(": "))
+        result = AttemptResult(
+            response.status_code,
+            _ms(started),
+            response_body=kept.decode("utf-8", errors="replace"),
+            retry_after=parse_retry_after(response.headers.get("retry-after"), now),
+        )
+        if 300 <= response.status_code < 400:
+            location = response.headers.get("location", "")
+            result.error = f"redirect ({response.status_code}) to {location or '?'} not followed"
+        elif not 200 <= response.status_code < 300:
+            result.error = f"HTTP {response.status_code}"
+        return result
+
+    async def _request(self, url: str, headers: dict[str, str], content: bytes) -> httpx.Request:
+        target = httpx.URL(url)
+        if target.scheme not in ("http", "https") or not target.host:
+            raise TargetRefused("refused: only http and https URLs are delivered")
+        if self.allow_private:
+            return self.client.build_request("POST", target, headers=headers, content=content)
+        host = target.host
+        port = target.port or (443 if target.scheme == "https" else 80)
+        address = await resolve_public(host, port)
+        headers["host"] = host if target.port is None else f"{_bracket(host)}:{target.port}"
+        extensions = {}
+        if target.scheme == "https" and literal_ip(host) is None:
+            extensions["sni_hostname"] = host  # certificate checked against the name, not the IP
+        pinned = target.copy_with(host=address)
+        return self.client.build_request(
+            "POST", pinned, headers=headers, content=content, extensions=extensions
+        )
+
+
+def _bracket(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+async def _read_prefix(response: httpx.Response) -> bytes:
+    kept = bytearray()
+    async for chunk in response.aiter_bytes():
+        kept.extend(chunk[: MAX_BODY_KEPT - len(kept)])
+        if len(kept) >= MAX_BODY_KEPT:
+            break
+    return bytes(kept)
+
+
+def _ms(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)

@@ -1,0 +1,56 @@
+"""Every query on subscriptions."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_common.errors import AppError
+from suivi_common.listing import ListQuery
+
+from .models import Subscription
+
+SORTABLE = {"id", "url", "description", "active", "created_at", "updated_at", "last_success_at"}
+
+
+async def get(session: AsyncSession, subscription_id: int) -> Subscription | None:
+    return await session.get(Subscription, subscription_id)
+
+
+async def add(session: AsyncSession, subscription: Subscription) -> Subscription:
+    session.add(subscription)
+    await session.flush()
+    return subscription
+
+
+async def delete(session: AsyncSession, subscription: Subscription) -> None:
+    await session.delete(subscription)
+    await session.flush()
+
+
+async def active(session: AsyncSession) -> list[Subscription]:
+    rows = await session.execute(select(Subscription).where(Subscription.active.is_(True)))  # type: ignore[attr-defined]
+    return list(rows.scalars().all())
+
+
+async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Subscription], int]:
+    statement = select(Subscription)
+    conditions = []
+    filters = query.filter
+    if "id" in filters:
+        ids = filters["id"] if isinstance(filters["id"], list) else [filters["id"]]
+        conditions.append(Subscription.id.in_([int(i) for i in ids]))  # type: ignore[union-attr]
+    if "active" in filters:
+        conditions.append(Subscription.active.is_(bool(filters["active"])))  # type: ignore[attr-defined]
+    if filters.get("q"):
+        like = f"%{filters['q']}%"
+        conditions.append(or_(Subscription.url.ilike(like), Subscription.description.ilike(like)))  # type: ignore[attr-defined]
+    for condition in conditions:
+        statement = statement.where(condition)
+    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
+    if query.sort_field not in SORTABLE:
+        raise AppError(f"Subscriptions cannot be sorted by '{query.sort_field}'.", 400)
+    column = getattr(Subscription, query.sort_field)
+    statement = statement.order_by(column.desc() if query.sort_order == "DESC" else column.asc())
+    statement = statement.order_by(Subscription.id).offset(query.offset).limit(query.limit)
+    rows = (await session.execute(statement)).scalars().all()
+    return list(rows), total

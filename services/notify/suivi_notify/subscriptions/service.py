@@ -1,0 +1,154 @@
+"""Subscription use cases. They change the session; the caller's unit of work commits."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_common.errors import Conflict, Invalid, NotFound
+from suivi_common.events import SUBSCRIPTION_DISABLED, WEBHOOK_TEST, CloudEvent, new_event, utcnow
+from suivi_common.outbox import add_event
+
+from ..config import NotifySettings
+from ..deliveries import repository as deliveries
+from ..deliveries.models import Delivery
+from ..events import SOURCE
+from ..readmodel import repository as readmodel
+from ..ssrf import check_url
+from . import repository
+from .models import Subscription
+from .schemas import SubscriptionCreate, SubscriptionUpdate
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _check_target(url: str, settings: NotifySettings) -> None:
+    problem = check_url(url, settings.webhook_allow_private)
+    if problem:
+        raise Invalid(f"This URL cannot receive webhooks: {problem}", errors={"url": problem})
+
+
+async def get(session: AsyncSession, subscription_id: int) -> Subscription:
+    subscription = await repository.get(session, subscription_id)
+    if subscription is None:
+        raise NotFound(f"Subscription {subscription_id} does not exist.")
+    return subscription
+
+
+async def create(session: AsyncSession, data: SubscriptionCreate, settings: NotifySettings) -> Subscription:
+    _check_target(data.url, settings)
+    subscription = Subscription(
+        url=data.url,
+        description=data.description,
+        event_types=list(data.event_types),
+        filter=data.filter.model_dump(),
+        active=data.active,
+        secret=new_secret(),
+    )
+    return await repository.add(session, subscription)
+
+
+async def update(
+    session: AsyncSession, subscription_id: int, data: SubscriptionUpdate, settings: NotifySettings
+) -> Subscription:
+    subscription = await get(session, subscription_id)
+    if data.version is not None and data.version != subscription.version:
+        raise Conflict(
+            f"Subscription {subscription_id} was changed by someone else (version {subscription.version}); "
+            "reload it and try again."
+        )
+    if data.url is not None:
+        _check_target(data.url, settings)
+        subscription.url = data.url
+    if data.description is not None:
+        subscription.description = data.description
+    if data.event_types is not None:
+        subscription.event_types = list(data.event_types)
+    if data.filter is not None:
+        subscription.filter = data.filter.model_dump()
+    if data.active is not None and data.active != subscription.active:
+        subscription.active = data.active
+        if data.active:  # re-enabled by an administrator: start the failure clock afresh
+            subscription.disabled_reason = None
+            subscription.disabled_at = None
+            subscription.failing_since = None
+    subscription.version += 1
+    subscription.updated_at = utcnow()
+    session.add(subscription)
+    await session.flush()
+    return subscription
+
+
+async def remove(session: AsyncSession, subscription_id: int) -> Subscription:
+    subscription = await get(session, subscription_id)
+    await deliveries.delete_for_subscription(session, subscription_id)
+    await repository.delete(session, subscription)
+    return subscription
+
+
+async def rotate_secret(
+    session: AsyncSession, subscription_id: int, settings: NotifySettings
+) -> tuple[str, datetime]:
+    subscription = await get(session, subscription_id)
+    now = utcnow()
+    expires = now + timedelta(hours=settings.webhook_secret_grace_hours)
+    subscription.previous_secret = subscription.secret
+    subscription.previous_secret_expires_at = expires
+    subscription.secret = new_secret()
+    subscription.version += 1
+    subscription.updated_at = now
+    session.add(subscription)
+    await session.flush()
+    return subscription.secret, expires
+
+
+async def send_test(session: AsyncSession, subscription_id: int) -> tuple[CloudEvent, Delivery]:
+    """A `suivi.webhook.test` event for this subscription only (not published on NATS)."""
+    subscription = await get(session, subscription_id)
+    if not subscription.active:
+        raise Conflict(f"Subscription {subscription_id} is disabled; enable it before testing it.")
+    event = new_event(
+        WEBHOOK_TEST,
+        SOURCE,
+        subscription.id,
+        {"subscription_id": subscription.id, "message": "A test event from Suivi."},
+    )
+    readmodel.store_event(session, event)
+    [delivery] = await deliveries.add_for_event(session, event, [subscription.id])  # type: ignore[list-item]
+    return event, delivery
+
+
+async def disable(session: AsyncSession, subscription: Subscription, reason: str, now: datetime) -> None:
+    """Stop delivering to a subscription and announce it with `suivi.subscription.disabled`."""
+    if not subscription.active:
+        return
+    subscription.active = False
+    subscription.disabled_reason = reason
+    subscription.disabled_at = now
+    subscription.version += 1
+    subscription.updated_at = now
+    session.add(subscription)
+    add_event(
+        session,
+        new_event(
+            SUBSCRIPTION_DISABLED,
+            SOURCE,
+            subscription.id,
+            {
+                "id": subscription.id,
+                "url": subscription.url,
+                "description": subscription.description,
+                "reason": reason,
+                "failing_since": subscription.failing_since.isoformat()
+                if subscription.failing_since
+                else None,
+                "last_success_at": (
+                    subscription.last_success_at.isoformat() if subscription.last_success_at else None
+                ),
+            },
+        ),
+    )
