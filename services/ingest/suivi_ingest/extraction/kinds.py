@@ -29,6 +29,7 @@ class Decision:
     announce: bool = False  # a named actor announces its own action
     trigger: int = 0  # token index of the trigger
     relative: bool = False  # trigger inside a relative clause
+    modal: bool = False  # impersonal/modal necessity, not a performative of the authors
 
 
 # ---------------------------------------------------------------- French lexicon (lemmas)
@@ -312,8 +313,8 @@ def _subject_is_actor(toks: list[Tok], i: int) -> bool:
         if toks[j].low in (";", ":") or _low(toks[j]) in ("qu'", "que"):
             start = j + 1
             break
-    for t in toks[start:i]:
-        if t.pos == "PROPN" and t.text[:1].isupper():
+    for k, t in enumerate(toks[start:i], start):
+        if t.pos in ("PROPN", "NOUN") and t.text[:1].isupper() and k > 0 and t.text.isalpha():
             return True
         if t.pos == "NOUN" and FR_ACTOR_HEAD.match(t.low):
             return True
@@ -330,6 +331,10 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
 
     def offer(d: Decision) -> None:
         nonlocal best
+        if d.kind == "recommendation" and not (d.trigger > 0 and toks[d.trigger - 1].low == "we"):
+            d.modal = True
+        if d.kind == "recommendation" and not _has_nous_subject(toks, d.trigger):
+            d.modal = True
         rank = {"engagement": 3, "call": 3, "recommendation": 2, "priority": 1}
         if best is None or (rank[d.kind], d.confidence) > (rank[best.kind], best.confidence):
             best = d
@@ -370,6 +375,10 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             if j >= n:
                 continue
             v = toks[j]
+            if v.lemma in ("souhaiter", "vouloir", "tenir", "désirer") and v.tense != "Imp":
+                k2 = _next_inf(toks, j, 3)
+                if k2 > 0:
+                    j, v = k2, toks[k2]
             if v.pos not in ("VERB", "AUX") and v.lemma not in FR_ENGAGE | FR_CALL | FR_NOTE:
                 continue
             past = _past_verb(toks, j)
@@ -455,6 +464,8 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             k = i + 2
             if v.low in ("ne", "n'"):
                 continue
+            while v.lemma in ("importer", "convenir") and k < n and toks[k].pos == "ADV":
+                k += 1
             if v.lemma in ("importer", "convenir") and k < n and _low(toks[k]) in ("de", "d'", "que", "qu'"):
                 past = v.tense == "Imp" or v.low in ("importait", "convenait")
                 offer(
@@ -585,6 +596,8 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             and lem not in ("être", "avoir", "pouvoir", "devoir", "falloir", "sembler", "valoir")
             and lem not in FR_ENABLE
             and t.person != "1"
+            and t.text.isalpha()
+            and len(t.text) > 3
         ):
             if _subject_is_actor(toks, i):
                 offer(Decision("engagement", 0.45, False, announce=True, trigger=i))

@@ -71,20 +71,21 @@ def annotate(sentences: list[str], language: str, batch_size: int = 64) -> list[
             toks = []
             for t in doc:
                 m = t.morph
-                toks.append(
-                    Tok(
-                        t.text,
-                        t.lower_,
-                        (t.lemma_ or t.lower_).lower(),
-                        t.pos_,
-                        _first(m.get("Tense")),
-                        _first(m.get("Mood")),
-                        _first(m.get("VerbForm")),
-                        _first(m.get("Person")),
-                        _first(m.get("Number")),
-                        t.idx,
-                    )
+                tok = Tok(
+                    t.text,
+                    t.lower_,
+                    (t.lemma_ or t.lower_).lower(),
+                    t.pos_,
+                    _first(m.get("Tense")),
+                    _first(m.get("Mood")),
+                    _first(m.get("VerbForm")),
+                    _first(m.get("Person")),
+                    _first(m.get("Number")),
+                    t.idx,
                 )
+                if tok.pos in ("VERB", "AUX") and tok.verbform not in ("Inf", "Part", "Ger"):
+                    _fr_fix_tense(tok)
+                toks.append(tok)
             out.append(toks)
         return out
     nlp = get_english()
@@ -140,3 +141,33 @@ def _en_lemma(w: str) -> str:
                 base = w[:-1]
             return base
     return w
+
+
+_FR_IMPF_END = ("aient", "ait", "ais", "ions", "iez")
+_FR_FUT_END = ("ront", "rons", "rez", "rai", "ras", "ra")
+
+
+def _fr_fix_tense(tok: Tok) -> None:
+    """The small model often confuses imperfect and conditional; French endings do not.
+
+    Conditional = future stem + imperfect ending (« continuerait », « faudrait »); the
+    imperfect of a verb whose stem ends in r keeps the bare stem (« déclarait »).
+    """
+    low, lemma = tok.low, tok.lemma
+    if not low.isalpha() or len(low) < 4:
+        return
+    for end in _FR_IMPF_END:
+        if low.endswith(end) and len(low) > len(end) + 1:
+            base = low[: -len(end)]
+            if base.endswith("r") and base != lemma[:-2] and base != lemma[:-3]:
+                tok.tense, tok.mood = "Pres", "Cnd"
+            else:
+                tok.tense, tok.mood = "Imp", "Ind"
+            tok.verbform = "Fin"
+            return
+    for end in _FR_FUT_END:
+        if low.endswith(end) and len(low) > len(end) + 1:
+            base = low[: -len(end) + 1]  # keeps the r
+            if base.endswith("r") and base != lemma[:-1] + "r"[:0] and low[: -len(end)] != lemma[:-2]:
+                tok.tense, tok.mood, tok.verbform = "Fut", "Ind", "Fin"
+            return

@@ -118,6 +118,7 @@ class Extractor:
     def _items(self, text, doc, lang, blocks, cands) -> list[ExtractedCommitment]:
         brackets = bracket_spans(text)
         adopted_groups = {b.group for b in blocks if b.kind != "heading" and ADOPTED_MARK.search(b.text)}
+        forum_is_igf = bool(re.search(r"Forum sur la gouvernance d|Internet Governance Forum", text))
         authors = "states" if adopted_groups or any(b.kind == "para" for b in blocks) else "all_stakeholders"
         out: list[ExtractedCommitment] = []
         for _ci, c in enumerate(cands):
@@ -141,6 +142,8 @@ class Extractor:
             if d.kind == "priority" and c.role == "sent" and len(raw.split()) > 60:
                 continue
             confidence = d.confidence
+            if d.modal and not d.reported and _narrative_block(b.text, c.start, c.end, lang):
+                d.reported = True  # free indirect speech in a meeting summary
             if d.reported and not d.announce:
                 if not strong_mission_topics(raw):
                     continue
@@ -151,7 +154,7 @@ class Extractor:
             start = b.orig(c.start + s_off)
             end = b.orig(c.start + e_off - 1) + 1 if e_off > s_off else start
             heading = b.heading_path[-1] if b.heading_path else ""
-            topics = find_topics(item_text, lead_text, heading)
+            topics = find_topics(item_text, lead_text, heading, forum_is_igf)
             actors = find_actors(item_text if not lead_text else lead_text + " " + item_text, authors)
             status = "none"
             if overlaps(brackets, start, end) or (b.kind == "sub" and _block_bracketed(b, brackets)):
@@ -180,6 +183,22 @@ class Extractor:
                 )
             )
         return out
+
+
+_IMPERFECT = {
+    "fr": re.compile(
+        r"\b(?:étaient|était|avaient|avait|\w{2,}(?<![rf])aient|\w{3,}(?<![rf])(?<!tr|ll|ai|ou)ait)\b"
+        r"|\bont (?:\w+ )?(?:souligné|noté|rappelé|estimé|indiqué|fait observer|déclaré|mentionné|ajouté"
+        r"|expliqué|évoqué)\b"
+    ),
+    "en": re.compile(r"\b(?:was|were|had|stressed|noted|said|highlighted|emphasi[sz]ed|observed|recalled)\b"),
+}
+
+
+def _narrative_block(text: str, start: int, end: int, lang: str) -> bool:
+    """Do the other sentences of the block tell what was said (past tenses)?"""
+    rest = text[:start] + " " + text[end:]
+    return len(_IMPERFECT[lang].findall(rest)) >= 2
 
 
 def _own_clause(c: _Cand, b: Block) -> bool:

@@ -40,6 +40,7 @@ _SUB_ITEM = re.compile(r"^(\[?)\(?((?:[a-z])|(?:[ivx]{1,6}))\)(?:\s+|\t)(?=\S)")
 _BULLET = re.compile(r"^(?:[-*•‣◦▪▫●○■□–—➢➤✓✔►]|\d{1,2}\))(?:\s+|\t)(?=\S)")
 _FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[a-z]|\*{1,3})\s+(?=\S)")
 _TERMINAL = re.compile(r"[.;:!?»\"”)\]]\s*$")
+_MARK_LINE = re.compile(r"^\(\s*(?:adopt|agreed|approuv|convenu)[^)]{0,20}\)\s*\.?$", re.I)
 _MD_EMPH = re.compile(r"\*{1,3}|_{2,3}")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 
@@ -108,7 +109,9 @@ def _is_furniture(t: str) -> bool:
 def classify_lines(lines: list[Line]) -> None:
     """Set ``kind`` on every line: furniture, heading, para, sub, bullet or text."""
     counts = Counter(ln.text for ln in lines if ln.text and len(ln.text) < 80)
-    repeated = {t for t, n in counts.items() if n >= 3 and not _looks_like_content(t)}
+    repeated = {
+        t for t, n in counts.items() if n >= 3 and not _looks_like_content(t) and not _MARK_LINE.match(t)
+    }
     in_footnotes = False
     prev_footnote_open = False
     last_num: int | None = None
@@ -255,6 +258,11 @@ def build_blocks(text: str) -> list[Block]:
             gap = True
             continue
         if ln.kind == "furniture":
+            continue
+        if raw and _MARK_LINE.match(ln.text):
+            raw[-1].append(ln)  # « (Adopté) » alone on its line belongs to the paragraph above
+            prev = ln
+            gap = False
             continue
         if ln.kind == "text" and prev is not None and not gap and raw and ln.text[:1].isupper():
             # no blank line: does the previous line end its paragraph?

@@ -43,6 +43,8 @@ TOPIC_PATTERNS: dict[str, str] = {
         r"|(?:fgi|igf)[^.]{0,120}(?:forum du smsi|wsis forum)|cohérence[^.]{0,60}nations unies"
         r"|coherence[^.]{0,60}united nations|système des nations unies|un system|unGIS|ungis"
         r"|harmonis\w+[^.]{0,60}smsi|alignment[^.]{0,40}wsis|coordination[^.]{0,80}(?:smsi|wsis)"
+        r"|coordination[^.]{0,40}(?:organisations|organizations) (?:internationales|intergouvernementales"
+        r"|international|intergovernmental)"
     ),
     "multistakeholder_participation": (
         r"multipartite|multi-parties|multistakeholder|multi-stakeholder|toutes les parties prenantes"
@@ -125,8 +127,13 @@ _STRONG_MISSION = {
 }
 
 
-def find_topics(text: str, context: str = "", heading: str = "") -> list[str]:
+_FORUM_ALIAS = re.compile(r"\b(?:le|du|au|ce) Forum\b(?! (?:du SMSI|de l|des|d'|mondial|régional|national))")
+
+
+def find_topics(text: str, context: str = "", heading: str = "", forum_is_igf: bool = False) -> list[str]:
     low = text.lower().replace("’", "'")
+    if forum_is_igf and _FORUM_ALIAS.search(text.replace("’", "'")):
+        low += " fgi"
     ctx = context.lower().replace("’", "'")
     found = [t for t, rx in _TOPIC_RE.items() if rx.search(low)]
     if ctx:
