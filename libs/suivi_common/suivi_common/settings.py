@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_seconds: int = 300
     load_samples: bool = False
+    samples_dir: Path | None = None  # the sample corpus loaded on first start; None: the bundled one
 
     @field_validator("cors_origins", mode="before")
     @classmethod
