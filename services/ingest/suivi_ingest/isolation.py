@@ -1,0 +1,185 @@
+"""Parsing and extraction in a separate, limited process.
+
+Untrusted files go through PDF/DOCX/HTML parsers and an NLP pipeline; a hostile or broken
+file must not take the service down. One long-lived worker process (spawned, so it shares
+nothing with the server) loads spaCy once and runs every document under an address-space
+limit (RLIMIT_AS) and, from the caller's side, a wall-clock timeout. A worker that dies or
+overruns is killed and replaced by a fresh one before the next document.
+
+The functions run in the child return plain dicts ({"ok": True, ...} or {"ok": False,
+"error": message}), so nothing but built-in types crosses the process boundary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+WARM_UP_TIMEOUT = 180.0
+_WARM_TEXT = "Les États membres s'engagent à renforcer le Forum sur la gouvernance de l'Internet d'ici 2030."
+
+
+class IsolationError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ExtractionTimeout(IsolationError):
+    """The worker did not answer in time; it was killed."""
+
+
+class WorkerCrashed(IsolationError):
+    """The worker process died (killed, out of memory, a crash in a native parser)."""
+
+
+# --- inside the worker process ------------------------------------------------------------------
+
+_extractor: Any = None
+_memory_mb = 0
+
+
+def _initialize(memory_mb: int) -> None:
+    global _memory_mb
+    _memory_mb = memory_mb
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+    try:
+        os.nice(5)  # documents wait a little rather than the API
+    except OSError:
+        pass
+    if memory_mb > 0:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        _get_extractor().extract(_WARM_TEXT, doc="warm-up", language="fr")
+    except Exception:  # the worker still runs; the documents will report the cause
+        log.exception("warming the extractor failed")
+
+
+def _get_extractor() -> Any:
+    global _extractor
+    if _extractor is None:
+        from .extraction import Extractor
+
+        _extractor = Extractor()
+    return _extractor
+
+
+def ping() -> int:
+    return os.getpid()
+
+
+def _out_of_memory() -> dict[str, Any]:
+    return {
+        "ok": False,
+        "error": f"Processing the document needed more memory than the {_memory_mb} MB allowed.",
+    }
+
+
+def read(data: bytes, filename: str, content_type: str | None) -> dict[str, Any]:
+    try:
+        from .extraction import UnreadableDocument, read_document
+    except Exception as exc:
+        return {"ok": False, "error": f"The document reader is not available ({type(exc).__name__})."}
+    try:
+        document = read_document(data, filename, content_type)
+    except UnreadableDocument as exc:
+        return {"ok": False, "error": exc.message}
+    except MemoryError:
+        return _out_of_memory()
+    except RecursionError:
+        return {"ok": False, "error": f"The file {filename!r} is nested too deeply to be read."}
+    except Exception as exc:
+        log.exception("reading %s failed", filename)
+        return {"ok": False, "error": f"The file {filename!r} could not be read ({type(exc).__name__})."}
+    return {"ok": True, "text": document.text, "language": document.language, "format": document.format}
+
+
+def extract(text: str, name: str, language: str | None) -> dict[str, Any]:
+    try:
+        from .extraction import UnsupportedLanguage
+    except Exception as exc:
+        return {"ok": False, "error": f"The extractor is not available ({type(exc).__name__})."}
+    try:
+        found = _get_extractor().extract(text, doc=name, language=language)
+    except UnsupportedLanguage as exc:
+        return {"ok": False, "error": exc.message}
+    except MemoryError:
+        return _out_of_memory()
+    except Exception as exc:
+        log.exception("extracting from %s failed", name)
+        return {"ok": False, "error": f"Extraction failed on this document ({type(exc).__name__})."}
+    return {"ok": True, "items": [item.to_dict() for item in found]}
+
+
+# --- in the server ------------------------------------------------------------------------------
+
+
+class IsolatedWorker:
+    """Runs the functions above in one warm worker process, replaced whenever it dies or overruns."""
+
+    def __init__(self, memory_mb: int):
+        self._memory_mb = memory_mb
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def pids(self) -> list[int]:
+        pool = self._pool
+        processes = getattr(pool, "_processes", None) or {}
+        return [pid for pid, process in processes.items() if process.is_alive()]
+
+    async def start(self) -> None:
+        """Start and warm the worker; the time spent here never counts against a document."""
+        async with self._lock:
+            if self._pool is not None:
+                return
+            pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=get_context("spawn"),
+                initializer=_initialize,
+                initargs=(self._memory_mb,),
+            )
+            self._pool = pool
+            try:
+                await asyncio.wait_for(asyncio.wrap_future(pool.submit(ping)), WARM_UP_TIMEOUT)
+            except (TimeoutError, BrokenProcessPool) as exc:
+                self._discard()
+                raise WorkerCrashed("The extraction process could not be started.") from exc
+
+    async def call(self, function, *args: Any, timeout: float) -> dict[str, Any]:
+        await self.start()
+        assert self._pool is not None
+        future = self._pool.submit(function, *args)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), max(timeout, 0.01))
+        except TimeoutError:
+            self._discard()
+            raise ExtractionTimeout("timeout") from None
+        except BrokenProcessPool:
+            self._discard()
+            raise WorkerCrashed("crashed") from None
+
+    def _discard(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            try:
+                process.kill()
+            except (OSError, ValueError):
+                pass
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    async def close(self) -> None:
+        self._discard()

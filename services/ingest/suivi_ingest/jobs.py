@@ -1,0 +1,270 @@
+"""The background extraction queue, kept in the `documents` table so that a crash loses nothing.
+
+A worker claims the oldest queued document with a token and a lease, renews the lease
+while it works, and writes the outcome (items + status + events, or failure + event) in one
+transaction that only succeeds while it still holds the claim. A document whose worker
+died goes back to the queue when its lease runs out (at start and on every idle tick); a
+document that keeps killing the service is given up after MAX_ATTEMPTS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_common.db import transaction
+from suivi_common.events import utcnow
+from suivi_common.settings import Settings
+
+from . import isolation
+from .documents import repository, service
+from .fetching import FetchError, fetch
+from .formats import ALLOWED_EXTENSIONS, UnsupportedType, classify
+from .isolation import ExtractionTimeout, IsolatedWorker, WorkerCrashed
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=30)
+HEARTBEAT_SECONDS = 10.0
+IDLE_SECONDS = 1.0
+MAX_ATTEMPTS = 3
+
+
+class JobFailed(Exception):
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class JobWorker:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        on_commit: Callable[[], None] = lambda: None,
+    ):
+        self.settings = settings
+        self.sessions = sessions
+        self.isolated = IsolatedWorker(settings.extraction_memory_mb)
+        self._on_commit = on_commit
+        self._wake = asyncio.Event()
+        self._current: tuple[int, str] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def requeue_expired(self) -> int:
+        async with transaction(self.sessions) as session:
+            count = await repository.requeue_expired(session)
+        if count:
+            log.warning("re-queued %d document(s) whose worker stopped", count)
+        return count
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self.requeue_expired()
+        try:
+            await self.isolated.start()
+        except WorkerCrashed:
+            log.exception("the extraction worker could not start; will retry per document")
+        while not stop.is_set():
+            try:
+                document_id = await self._claim()
+                if document_id is None:
+                    await self.requeue_expired()
+                    self._wake.clear()
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), IDLE_SECONDS)
+                    except TimeoutError:
+                        pass
+                    continue
+                await self._process(*document_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("job loop failed; continuing")
+                await asyncio.sleep(1.0)
+
+    async def close(self) -> None:
+        """Give the document in hand back to the queue and stop the worker process."""
+        current, self._current = self._current, None
+        await self.isolated.close()
+        if current is not None:
+            try:
+                async with transaction(self.sessions) as session:
+                    await repository.update_claimed(
+                        session,
+                        current[0],
+                        current[1],
+                        status="queued",
+                        progress=0.0,
+                        claim_token=None,
+                        lease_expires_at=None,
+                    )
+            except Exception:
+                log.exception("could not give document %s back to the queue", current[0])
+
+    async def _claim(self) -> tuple[int, str] | None:
+        token = uuid.uuid4().hex
+        async with transaction(self.sessions) as session:
+            document_id = await repository.claim_next(session, token, LEASE)
+        return None if document_id is None else (document_id, token)
+
+    async def _process(self, document_id: int, token: str) -> None:
+        self._current = (document_id, token)
+        heartbeat = asyncio.create_task(self._heartbeat(document_id, token))
+        try:
+            try:
+                outcome = await self._run(document_id, token)
+            except JobFailed as failure:
+                await self._fail(document_id, token, failure.message, **failure.details)
+            else:
+                if outcome is not None:
+                    await self._succeed(document_id, token, outcome)
+        finally:
+            heartbeat.cancel()
+            self._current = None
+
+    async def _heartbeat(self, document_id: int, token: str) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                async with transaction(self.sessions) as session:
+                    await repository.update_claimed(
+                        session, document_id, token, lease_expires_at=_lease_end()
+                    )
+            except Exception:
+                log.exception("could not renew the lease of document %s", document_id)
+
+    async def _progress(self, document_id: int, token: str, progress: float, **values) -> bool:
+        async with transaction(self.sessions) as session:
+            return await repository.update_claimed(session, document_id, token, progress=progress, **values)
+
+    async def _run(self, document_id: int, token: str) -> dict | None:
+        async with self.sessions() as session:
+            document = await repository.get(session, document_id)
+            content = await repository.get_content(session, document_id)
+        if document is None or document.claim_token != token:
+            return None
+        if document.attempts > MAX_ATTEMPTS:
+            raise JobFailed(
+                f"Processing was given up after {MAX_ATTEMPTS} attempts that each stopped the service."
+            )
+        data = content.data if content is not None else None
+        filename, content_type = document.filename, document.content_type
+        if data is None:
+            if not document.source_url:
+                raise JobFailed("The document's content is missing.")
+            data, filename, content_type = await self._fetch(document_id, token, document.source_url)
+        elif not await self._progress(document_id, token, 0.1):
+            return None
+
+        budget = self.settings.extraction_timeout_seconds
+        deadline = time.monotonic() + budget
+        read = await self._isolated(isolation.read, data, filename, content_type, deadline=deadline)
+        if not await self._progress(
+            document_id, token, 0.3, language=read["language"], format=read["format"]
+        ):
+            return None
+        language = document.language_hint or read["language"]
+        found = await self._isolated(
+            isolation.extract,
+            read["text"],
+            filename,
+            document.language_hint,
+            deadline=deadline,
+            language=language,
+            fmt=read["format"],
+        )
+        if not await self._progress(document_id, token, 0.9):
+            return None
+        return {
+            "text": read["text"],
+            "language": language,
+            "fmt": read["format"],
+            "extracted": found["items"],
+        }
+
+    async def _isolated(self, function, *args, deadline: float, **details) -> dict:
+        budget = self.settings.extraction_timeout_seconds
+        try:
+            result = await self.isolated.call(function, *args, timeout=deadline - time.monotonic())
+        except ExtractionTimeout:
+            raise JobFailed(
+                f"Processing took longer than the {budget:g} seconds allowed and was stopped; "
+                "the document may be too large or malformed.",
+                **details,
+            ) from None
+        except WorkerCrashed:
+            raise JobFailed(
+                "The extraction process stopped unexpectedly while processing this document "
+                f"(it may have needed more than the {self.settings.extraction_memory_mb} MB allowed, "
+                "or the file is malformed).",
+                **details,
+            ) from None
+        if not result.get("ok"):
+            raise JobFailed(result.get("error") or "The document could not be processed.", **details)
+        return result
+
+    async def _fetch(self, document_id: int, token: str, url: str) -> tuple[bytes, str, str | None]:
+        try:
+            fetched = await fetch(
+                url,
+                max_bytes=self.settings.max_upload_bytes,
+                timeout=self.settings.fetch_timeout_seconds,
+                allow_private=self.settings.webhook_allow_private,
+            )
+        except FetchError as exc:
+            raise JobFailed(exc.message) from None
+        if not fetched.data:
+            raise JobFailed(f"The document at {url} is empty.")
+        name = service.filename_from_url(fetched.url)
+        stem, ext = os.path.splitext(name)
+        if ext.lower() not in ALLOWED_EXTENSIONS:  # 'page.php', 'example.org': go by the content instead
+            name = stem or "document"
+        try:
+            name, fmt = classify(fetched.data, name, fetched.content_type)
+        except UnsupportedType as exc:
+            raise JobFailed(f"{exc.message} (fetched from {url})") from None
+        async with transaction(self.sessions) as session:
+            twin = await service.record_fetched(
+                session,
+                document_id,
+                token,
+                data=fetched.data,
+                filename=name,
+                content_type=fetched.content_type,
+                fmt=fmt,
+            )
+        if twin is not None:
+            raise JobFailed(
+                f"The content at {url} is the same as document {twin.id} ({twin.title!r}), "
+                "which holds its commitments.",
+                duplicate_of=twin.id,
+            )
+        return fetched.data, name, fetched.content_type
+
+    async def _succeed(self, document_id: int, token: str, outcome: dict) -> None:
+        async with transaction(self.sessions) as session:
+            document = await service.record_success(session, document_id, token, **outcome)
+        if document is not None:
+            log.info("document %s done: %d commitment(s)", document_id, document.commitment_count)
+            self._on_commit()
+
+    async def _fail(self, document_id: int, token: str, message: str, **details) -> None:
+        async with transaction(self.sessions) as session:
+            document = await service.record_failure(session, document_id, token, message, **details)
+        if document is not None:
+            log.info("document %s failed: %s", document_id, message)
+            self._on_commit()
+
+
+def _lease_end() -> datetime:
+    return utcnow() + LEASE
