@@ -1,0 +1,53 @@
+"""Starting and restarting the service: samples once, a crashed job back in the queue."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from ingest_support import SMALL_FR, VIEWER, make_settings, running_app, wait_for
+from suivi_common.db import create_engine, session_factory, transaction
+from suivi_common.events import utcnow
+from suivi_ingest.documents.models import Document, DocumentContent
+
+
+async def test_samples_load_once_and_a_crashed_job_is_requeued_on_start(tmp_path, nats_url):
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    (samples / "sample-one.txt").write_text(SMALL_FR, encoding="utf-8")
+    (samples / "notes.pdf").write_bytes(b"ignored: only .txt files are samples")
+    settings = make_settings(tmp_path / "data", nats_url, load_samples=True, samples_dir=samples)
+
+    async with running_app(settings) as (_, client):
+        listed = (await client.get("/api/documents", headers=VIEWER)).json()
+        assert [row["filename"] for row in listed] == ["sample-one.txt"]
+        assert (await wait_for(client, listed[0]["id"]))["status"] == "done"
+
+    # Simulate a service killed in the middle of a job: a row left 'processing' by a dead worker.
+    engine = create_engine(settings.database_url_for("ingest"), "ingest")
+    data = SMALL_FR.replace("2027", "2040").encode()
+    async with transaction(session_factory(engine)) as session:
+        orphan = Document(
+            title="orphan",
+            filename="orphan.txt",
+            format="text",
+            status="processing",
+            progress=0.3,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            attempts=1,
+            claim_token="dead-worker",
+            lease_expires_at=utcnow() - timedelta(seconds=1),
+        )
+        session.add(orphan)
+        await session.flush()
+        session.add(DocumentContent(document_id=orphan.id, data=data))
+        orphan_id = orphan.id
+    await engine.dispose()
+
+    async with running_app(settings) as (_, client):
+        document = await wait_for(client, orphan_id)
+        assert document["status"] == "done", document["error"]
+        assert document["commitment_count"] >= 1
+        listed = (await client.get("/api/documents", headers=VIEWER)).json()
+        assert sorted(row["filename"] for row in listed) == ["orphan.txt", "sample-one.txt"]
