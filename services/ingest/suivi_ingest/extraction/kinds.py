@@ -199,6 +199,21 @@ FR_NEED_ADJ_WEAK = {
 }
 FR_COPULA = {"être", "demeurer", "rester", "devenir", "sembler", "paraître", "apparaître"}
 FR_NEED_VERB = {"nécessiter", "exiger", "requérir", "imposer"}
+_NEED_FORMS = {
+    "nécessite",
+    "nécessitent",
+    "nécessitera",
+    "nécessiteront",
+    "exige",
+    "exigent",
+    "exigera",
+    "exigeront",
+    "requiert",
+    "requièrent",
+    "requerra",
+    "impose",
+    "imposent",
+}
 FR_ENABLE = {
     "permettre",
     "garantir",
@@ -260,12 +275,17 @@ def _low(t: Tok) -> str:
     return t.low.replace("’", "'")
 
 
+_INF_ENDINGS = ("er", "ir", "re", "oir")
+
+
 def _next_inf(toks: list[Tok], i: int, window: int = 4) -> int:
     """Index of an infinitive within ``window`` tokens after ``i`` (skipping adverbs, 'pas')."""
     for j in range(i + 1, min(len(toks), i + 1 + window)):
         t = toks[j]
         if t.is_inf or (t.pos in ("VERB", "AUX") and t.verbform == "Inf"):
             return j
+        if t.pos in ("VERB", "AUX") and t.low.endswith(_INF_ENDINGS) and t.low == t.lemma:
+            return j  # infinitive mis-tagged as a participle
         if t.low in (",", ".", ";", ":"):
             return -1
     return -1
@@ -399,7 +419,7 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
                 offer(Decision("engagement", 0.8, past, trigger=j))
             elif vl in FR_CALL:
                 if vl == "insister" and not any(
-                    x.lemma in ("nécessité", "importance", "besoin") for x in toks[j + 1 : j + 5]
+                    x.lemma in ("nécessité", "importance", "besoin") for x in toks[j + 1 : j + 8]
                 ):
                     continue
                 if vl == "lancer" and not any(x.lemma == "appel" for x in toks[j + 1 : j + 4]):
@@ -464,6 +484,8 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             k = i + 2
             if v.low in ("ne", "n'"):
                 continue
+            if v.low in ("convient", "conviendrait", "conviendra", "convenait", "importe", "importerait"):
+                v.lemma = "convenir" if v.low.startswith("conv") else "importer"
             while v.lemma in ("importer", "convenir") and k < n and toks[k].pos == "ADV":
                 k += 1
             if v.lemma in ("importer", "convenir") and k < n and _low(toks[k]) in ("de", "d'", "que", "qu'"):
@@ -533,7 +555,7 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             )
             continue
         # ---- necessity verbs: « cela nécessite », « exige »
-        if lem in FR_NEED_VERB and t.pos == "VERB" and t.verbform == "Fin":
+        if t.low in _NEED_FORMS or (lem in FR_NEED_VERB and t.pos == "VERB" and t.verbform == "Fin"):
             past = _past_verb(toks, i)
             offer(Decision("recommendation", 0.55, past or _reported_before(toks, i), trigger=i))
             continue
@@ -603,24 +625,28 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
                 offer(Decision("engagement", 0.45, False, announce=True, trigger=i))
                 continue
         # ---- nominalised action + enabling verb in the future: « le renforcement … permettra »
-        if lem in FR_ENABLE and t.pos == "VERB" and t.verbform == "Fin":
-            fut = t.tense == "Fut" or t.mood == "Cnd" or (i > 0 and toks[i - 1].lemma == "pouvoir")
-            head = toks[0]
-            starts_nominal = (
-                (
-                    head.low in ("le", "la", "l'", "l’")
-                    and len(toks) > 1
-                    and (FR_NOMINAL_SUFFIX.search(toks[1].low) or toks[1].low == "fait")
-                )
-                or head.low == "en"
-                and len(toks) > 1
-                and toks[1].verbform == "Part"
+        enabling = lem in FR_ENABLE and t.pos == "VERB" and t.verbform == "Fin"
+        via_modal = lem == "pouvoir" and t.verbform == "Fin" and i + 1 < n and toks[i + 1].lemma in FR_ENABLE
+        if enabling or via_modal:
+            fut = (
+                t.tense == "Fut" or t.mood == "Cnd" or via_modal or (i > 0 and toks[i - 1].lemma == "pouvoir")
             )
-            fait_de = len(toks) > 2 and toks[1].low == "fait" and _low(toks[2]) in ("de", "d'")
+            h = 0
+            while (
+                h < n - 1
+                and (toks[h].pos in ("ADV", "PUNCT", "CCONJ") or toks[h].low in ("en", "outre"))
+                and not (toks[h].low == "en" and toks[h + 1].verbform == "Part")
+            ):
+                h += 1
+            head = toks[h]
+            nxt = toks[h + 1] if h + 1 < n else head
+            starts_nominal = (
+                head.low in ("le", "la", "l'", "l’")
+                and (FR_NOMINAL_SUFFIX.search(nxt.low) or nxt.low in ("fait", "mise", "prise"))
+            ) or (head.low == "en" and nxt.verbform == "Part")
+            fait_de = nxt.low == "fait" and h + 2 < n and _low(toks[h + 2]) in ("de", "d'")
             if starts_nominal and (fut or fait_de) and not _past_verb(toks, i):
                 offer(Decision("recommendation", 0.5, False, trigger=i))
-            continue
-        if lem == "pouvoir" and t.verbform == "Fin" and i + 1 < n and toks[i + 1].lemma in FR_ENABLE:
             continue
     # ---- priorities: an infinitive opening a list item or a short paragraph
     if best is None and first_in_block:
@@ -1043,21 +1069,50 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
 
 # cheap prefilter: a sentence without any of these stems cannot be an item (except a list
 # item opening with a verb, which the pipeline always annotates)
-PREFILTER = {
-    "fr": re.compile(
-        r"\bnous\b|\bdoi[tv]|\bdev(?:r|on|ez|ai|i)|\bfau[td]|\bfallait|\bimport|nécessa|nécessit|essentiel|crucial"
-        r"|primordial|impérati|urgen|indispensable|\bconvien|\bs'agit|\bs’agit|engag|\bappel|exhort|invit"
-        r"|encourag|préconis|\bprôn|plaid|insist|demand|recommand|\bpropos|résolu|déterminé|efforc"
-        r"|décid|soutien|appui|veill|permettr|garantir[ao]|aider[ao]|contribuer[ao]|favoriser[ao]|exig"
-        r"|requi[eè]r|\bprie\b|\bprient\b|incit|rait\b|raient\b|\bfait de\b|vital|fondamental|capital"
-        r"|\bpermet\b|\by a lieu\b|prioritaire|requis|\bil est temps\b|ra\b|ront\b",
-        re.I,
-    ),
-    "en": re.compile(
-        r"\bwe\b|\bshould|\bmust\b|\bshall\b|\bneed|\bought\b|essential|necessary|important|crucial|critical"
-        r"|vital|imperative|urgent|indispensable|\bcall|\burge|request|encourag|invit|appeal|recommend|commit"
-        r"|pledge|resolv|decide|determined|\brequire|\bdemand|\bwill\b|\bwould\b|offered|proposed|paramount"
-        r"|\bkey\b|fundamental|\bexhort|\bdirects\b|authori[sz]es|\bmandates\b|\bagrees\b",
-        re.I,
-    ),
-}
+_ADJ_FR = (
+    r"(?:nécessaire|indispensable|impérati|urgent|requis|impérieu|prioritaire|essentiel|crucia|primordia"
+    r"|important|vita|fondamenta|capita|souhaitable|opportun|temps|bon|préférable)"
+)
+_COPULA_FR = (
+    r"(?:est|sont|soit|soient|sera|seront|serait|seraient|demeure\w*|reste\w*|devien\w*|était|étaient)"
+)
+_PREFILTER_FR = re.compile(
+    r"\bnous\b|\bdoi[tv]|\bdev(?:r|on|ez|ai)|\bfau[td]|\bfallait|\bimport(?:e|ait|erait)\b|\bnécessit(?:e|ent)\b"
+    rf"|\b{_COPULA_FR}\s+(?:\w+\s+){{0,2}}{_ADJ_FR}"
+    r"|\bconvien|\bconvenait|\bs['’]agi(?:t|ssait)\s+d|\by a(?:vait)? lieu\b|\bs['’]engag|\bengag\w*\s+(?:\w+\s+){0,4}?à"
+    r"|\b(?:invit|encourag|exhort|pri|demand|appell|incit|enjoin|sollicit)(?:e|ent|é|ée|és|ées)\b"
+    r"|\bpréconis|\bprôn|\bplaid|\brecommand|\bpropos\w*\s+d['’e]|\brésolu|\bdéterminé|\befforc"
+    r"|\bdécid(?:e|ent|é)\b|\bsoutien(?:t|nent)\b|\bappui(?:e|ent)\b|\bexig|\brequi[eè]r|\bfait de\b"
+    r"|(?-i:\b[A-ZÀ-Ý][\w-]+\b)[^.;:]*?\b\w{3,}(?:erait|irait|drait|trait|ra|ront)\b",
+    re.I,
+)
+_NOMINAL_START_FR = re.compile(
+    r"^(?:[«\"*\[]\s*)?(?:(?:le|la|l['’]|les)\s*\w+(?:tion|tions|ment|ments|ure|age|ence|ance|ise)\b|en \w+ant\b"
+    r"|le fait d)",
+    re.I,
+)
+_ENABLE_FR = re.compile(
+    r"\b(?:permet|permett|garanti|aider|aide|contribu|favoris|assur|renforc|amélior|facilit)"
+)
+
+
+def prefilter_fr(text: str) -> bool:
+    if _PREFILTER_FR.search(text):
+        return True
+    return bool(_NOMINAL_START_FR.match(text) and _ENABLE_FR.search(text))
+
+
+_PREFILTER_EN = re.compile(
+    r"\bwe\b|\bshould|\bmust\b|\bshall\b|\bneed|\bought\b|essential|necessary|important|crucial|critical"
+    r"|vital|imperative|urgent|indispensable|\bcall|\burge|request|encourag|invit|appeal|recommend|commit"
+    r"|pledge|resolv|decide|determined|\brequire|\bdemand|\bwill\b|\bwould\b|offered|proposed|paramount"
+    r"|\bkey\b|fundamental|\bexhort|\bdirects\b|authori[sz]es|\bmandates\b|\bagrees\b",
+    re.I,
+)
+
+
+def prefilter_en(text: str) -> bool:
+    return bool(_PREFILTER_EN.search(text))
+
+
+PREFILTER = {"fr": prefilter_fr, "en": prefilter_en}

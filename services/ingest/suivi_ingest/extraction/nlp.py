@@ -45,7 +45,7 @@ def get_french():
         if nlp is None:
             import spacy
 
-            nlp = spacy.load("fr_core_news_sm", exclude=["parser", "ner", "senter"])
+            nlp = spacy.load("fr_core_news_sm", exclude=["parser", "ner", "senter", "attribute_ruler"])
             _MODELS["fr"] = nlp
         return nlp
 
@@ -70,21 +70,26 @@ def annotate(sentences: list[str], language: str, batch_size: int = 64) -> list[
         for doc in nlp.pipe(sentences, batch_size=batch_size):
             toks = []
             for t in doc:
-                m = t.morph
-                tok = Tok(
-                    t.text,
-                    t.lower_,
-                    (t.lemma_ or t.lower_).lower(),
-                    t.pos_,
-                    _first(m.get("Tense")),
-                    _first(m.get("Mood")),
-                    _first(m.get("VerbForm")),
-                    _first(m.get("Person")),
-                    _first(m.get("Number")),
-                    t.idx,
-                )
-                if tok.pos in ("VERB", "AUX") and tok.verbform not in ("Inf", "Part", "Ger"):
-                    _fr_fix_tense(tok)
+                pos = t.pos_
+                if pos in ("VERB", "AUX"):
+                    m = t.morph.to_dict()
+                    tok = Tok(
+                        t.text,
+                        t.lower_,
+                        (t.lemma_ or t.lower_).lower(),
+                        pos,
+                        m.get("Tense", ""),
+                        m.get("Mood", ""),
+                        m.get("VerbForm", ""),
+                        m.get("Person", ""),
+                        m.get("Number", ""),
+                        t.idx,
+                    )
+                    if tok.verbform not in ("Inf", "Part", "Ger"):
+                        _fr_fix_tense(tok)
+                else:
+                    low = t.lower_
+                    tok = Tok(t.text, low, (t.lemma_ or low).lower(), pos, "", "", "", "", "", t.idx)
                 toks.append(tok)
             out.append(toks)
         return out

@@ -110,7 +110,7 @@ class Extractor:
         t = blocks[c.block].text[c.start : c.end]
         if c.role in ("lead", "sub"):
             return True
-        if PREFILTER[lang].search(t):
+        if PREFILTER[lang](t):
             return True
         return c.first and bool(_INF_START[lang].match(t.lstrip('*[«" ')))
 
