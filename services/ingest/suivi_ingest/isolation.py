@@ -132,6 +132,7 @@ class IsolatedWorker:
         self._memory_mb = memory_mb
         self._pool: ProcessPoolExecutor | None = None
         self._lock = asyncio.Lock()
+        self._replacement: asyncio.Task | None = None
 
     @property
     def pids(self) -> list[int]:
@@ -164,11 +165,22 @@ class IsolatedWorker:
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), max(timeout, 0.01))
         except TimeoutError:
-            self._discard()
+            self._replace()
             raise ExtractionTimeout("timeout") from None
         except BrokenProcessPool:
-            self._discard()
+            self._replace()
             raise WorkerCrashed("crashed") from None
+
+    def _replace(self) -> None:
+        """Kill the worker and start warming its successor at once, ready for the next document."""
+        self._discard()
+        self._replacement = asyncio.get_running_loop().create_task(self._start_quietly())
+
+    async def _start_quietly(self) -> None:
+        try:
+            await self.start()
+        except WorkerCrashed:
+            log.exception("the replacement extraction worker could not start")
 
     def _discard(self) -> None:
         pool, self._pool = self._pool, None
@@ -182,4 +194,6 @@ class IsolatedWorker:
         pool.shutdown(wait=False, cancel_futures=True)
 
     async def close(self) -> None:
+        if self._replacement is not None:
+            self._replacement.cancel()
         self._discard()

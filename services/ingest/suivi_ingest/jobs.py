@@ -25,6 +25,7 @@ from suivi_common.settings import Settings
 
 from . import isolation
 from .documents import repository, service
+from .documents.models import Document
 from .fetching import FetchError, fetch
 from .formats import ALLOWED_EXTENSIONS, UnsupportedType, classify
 from .isolation import ExtractionTimeout, IsolatedWorker, WorkerCrashed
@@ -56,7 +57,6 @@ class JobWorker:
         self.isolated = IsolatedWorker(settings.extraction_memory_mb)
         self._on_commit = on_commit
         self._wake = asyncio.Event()
-        self._current: tuple[int, str] | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -70,10 +70,20 @@ class JobWorker:
 
     async def run(self, stop: asyncio.Event) -> None:
         await self.requeue_expired()
+        # Warm the worker process (spaCy loads in seconds) while the queue is already served.
+        warming = asyncio.create_task(self._warm())
+        try:
+            await self._loop(stop)
+        finally:
+            warming.cancel()
+
+    async def _warm(self) -> None:
         try:
             await self.isolated.start()
         except WorkerCrashed:
-            log.exception("the extraction worker could not start; will retry per document")
+            log.exception("the extraction worker could not start; each document will try again")
+
+    async def _loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
                 document_id = await self._claim()
@@ -93,23 +103,25 @@ class JobWorker:
                 await asyncio.sleep(1.0)
 
     async def close(self) -> None:
-        """Give the document in hand back to the queue and stop the worker process."""
-        current, self._current = self._current, None
+        """Stop the worker process (a document in hand was given back when the job task was cancelled)."""
         await self.isolated.close()
-        if current is not None:
-            try:
-                async with transaction(self.sessions) as session:
-                    await repository.update_claimed(
-                        session,
-                        current[0],
-                        current[1],
-                        status="queued",
-                        progress=0.0,
-                        claim_token=None,
-                        lease_expires_at=None,
-                    )
-            except Exception:
-                log.exception("could not give document %s back to the queue", current[0])
+
+    async def _release(self, document_id: int, token: str) -> None:
+        """Give a document back to the queue at shutdown; the interrupted try does not count."""
+        try:
+            async with transaction(self.sessions) as session:
+                await repository.update_claimed(
+                    session,
+                    document_id,
+                    token,
+                    status="queued",
+                    progress=0.0,
+                    claim_token=None,
+                    lease_expires_at=None,
+                    attempts=Document.attempts - 1,
+                )
+        except Exception:
+            log.exception("could not give document %s back to the queue", document_id)
 
     async def _claim(self) -> tuple[int, str] | None:
         token = uuid.uuid4().hex
@@ -118,7 +130,6 @@ class JobWorker:
         return None if document_id is None else (document_id, token)
 
     async def _process(self, document_id: int, token: str) -> None:
-        self._current = (document_id, token)
         heartbeat = asyncio.create_task(self._heartbeat(document_id, token))
         try:
             try:
@@ -128,9 +139,11 @@ class JobWorker:
             else:
                 if outcome is not None:
                     await self._succeed(document_id, token, outcome)
+        except asyncio.CancelledError:  # shutdown: the next start takes the document up again
+            await asyncio.shield(self._release(document_id, token))
+            raise
         finally:
             heartbeat.cancel()
-            self._current = None
 
     async def _heartbeat(self, document_id: int, token: str) -> None:
         while True:
