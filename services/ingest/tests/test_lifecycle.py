@@ -21,12 +21,19 @@ async def test_samples_load_once_and_a_crashed_job_is_requeued_on_start(tmp_path
     async with running_app(settings) as (_, client):
         listed = (await client.get("/api/documents", headers=VIEWER)).json()
         assert [row["filename"] for row in listed] == ["sample-one.txt"]
-        assert (await wait_for(client, listed[0]["id"]))["status"] == "done"
+        sample_id = listed[0]["id"]
+        await wait_for(client, sample_id, statuses=("processing",))
+    # Stopped while working: the document went back to the queue, the interrupted try not counted.
+    engine = create_engine(settings.database_url_for("ingest"), "ingest")
+    sessions = session_factory(engine)
+    async with transaction(sessions) as session:
+        sample = await session.get(Document, sample_id)
+        assert sample is not None
+        assert (sample.status, sample.attempts, sample.claim_token) == ("queued", 0, None)
 
     # Simulate a service killed in the middle of a job: a row left 'processing' by a dead worker.
-    engine = create_engine(settings.database_url_for("ingest"), "ingest")
     data = SMALL_FR.replace("2027", "2040").encode()
-    async with transaction(session_factory(engine)) as session:
+    async with transaction(sessions) as session:
         orphan = Document(
             title="orphan",
             filename="orphan.txt",
@@ -49,5 +56,8 @@ async def test_samples_load_once_and_a_crashed_job_is_requeued_on_start(tmp_path
         document = await wait_for(client, orphan_id)
         assert document["status"] == "done", document["error"]
         assert document["commitment_count"] >= 1
+        assert (await wait_for(client, sample_id))["status"] == "done"
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "nats": "ok"}
         listed = (await client.get("/api/documents", headers=VIEWER)).json()
         assert sorted(row["filename"] for row in listed) == ["orphan.txt", "sample-one.txt"]
