@@ -513,7 +513,11 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
                 offer(Decision("recommendation", 0.7, False, trigger=k))
                 continue
             if v.lemma in FR_COPULA or v.low in ("est", "sera", "serait", "était", "demeure", "reste"):
-                while k < n and toks[k].pos == "ADV":
+                while (
+                    k < n
+                    and toks[k].pos == "ADV"
+                    and toks[k].low not in FR_NEED_ADJ_STRONG | FR_NEED_ADJ_WEAK
+                ):
                     k += 1
                 if k < n and (toks[k].low in FR_NEED_ADJ_STRONG or toks[k].low in FR_NEED_ADJ_WEAK):
                     if k + 1 < n and _low(toks[k + 1]) in ("de", "d'", "que", "qu'"):

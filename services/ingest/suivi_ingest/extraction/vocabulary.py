@@ -25,6 +25,7 @@ TOPIC_PATTERNS: dict[str, str] = {
         r"|financial resources|subvention|subsidi|mod[eè]les? économiques? durables?|business models?"
         r"|investissements? (?:publics?|privés?|dans les infrastructures)|resource mobili[sz]ation"
         r"|mobilisation des ressources|financements?|ressources durables|sustainable resources"
+        r"|(?:soutien|soutenir|appui|support)\w*[^.]{0,80}(?:plan opérationnel|qu'opérationnel|operational)"
     ),
     "nri_coordination": (
         r"\bnris?\b|initiatives? (?:nationales?|régionales?)|national,? (?:and |or )?regional"
