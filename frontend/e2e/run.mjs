@@ -225,21 +225,26 @@ test('monitor changes its status with evidence and finds the change in the histo
     await page.getByTestId('change-status').click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    await dialog.locator('#to_status').selectOption('achieved');
+    // The same commitment may already be achieved (consolidated across runs): pick
+    // the first status needing evidence that is not the current one.
+    const options = await dialog.locator('#to_status option').evaluateAll(os => os.map(o => o.value));
+    const target = ['achieved', 'partially_achieved', 'abandoned'].find(s => options.includes(s));
+    state.targetLabel = { achieved: 'Tenu', partially_achieved: 'Partiellement tenu', abandoned: 'Abandonné' }[target];
+    await dialog.locator('#to_status').selectOption(target);
     await dialog.locator('#rationale').fill(state.rationale);
     // Evidence is required for "achieved": the dialog refuses to send without it.
     await dialog.getByRole('button', { name: 'Enregistrer le changement' }).click();
     await page.waitForTimeout(300);
     assert.equal(await dialog.locator('#evidence_url').getAttribute('aria-invalid'), 'true');
     await dialog.locator('#evidence_url').fill('https://www.intgovforum.org/fr');
-    await dialog.locator('#evidence_title').fill('Site du FGI');
+    await dialog.locator('#evidence_title').fill(`Site du FGI ${STAMP}`);
     await dialog.locator('#evidence_excerpt').fill('Le mandat du FGI est renouvelé.');
     await dialog.getByRole('button', { name: 'Enregistrer le changement' }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
     const item = page.getByTestId('status-history-item').filter({ hasText: state.rationale });
     await item.waitFor({ timeout: 30_000 });
-    assert.match(await item.textContent(), /Tenu/);
-    await page.getByTestId('evidence-list').getByText('Site du FGI').waitFor();
+    assert.ok((await item.textContent()).includes(state.targetLabel), `history shows ${state.targetLabel}`);
+    await page.getByTestId('evidence-list').getByText(`Site du FGI ${STAMP}`).waitFor();
     await shot(page, 'commitment.png');
 });
 
@@ -250,6 +255,28 @@ test('monitor finds the change on the dashboard', STEP, async () => {
     });
     await page.getByTestId('mission-igf_mandate').waitFor();
     await shot(page, 'dashboard.png');
+});
+
+test('monitor edits the commitment and is told clearly when someone else changed it first', STEP, async () => {
+    const page = monitorPage;
+    const id = encodeURIComponent(state.commitmentId);
+    await page.goto(`${BASE}/#/commitments/${id}`);
+    const title = page.locator('input[name="title"]');
+    await title.waitFor();
+    await title.fill(`Renouveler le mandat du FGI (${STAMP})`);
+    // Meanwhile, someone else saves the commitment: its version moves on.
+    const current = await api(`/api/commitments/${id}`);
+    await api(`/api/commitments/${id}`, { method: 'PUT', body: { title: current.title, version: current.version } });
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Quelqu’un d’autre a modifié cet engagement').waitFor({ timeout: 15_000 });
+    // After a reload the same edit goes through.
+    await page.reload();
+    await title.waitFor();
+    await title.fill(`Renouveler le mandat du FGI (${STAMP})`);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.waitForURL(/#\/commitments\/[^/]+\/show/);
+    await page.getByTestId('commitment-title').filter({ hasText: STAMP }).waitFor();
+    state.commitmentTitle = `Renouveler le mandat du FGI (${STAMP})`;
 });
 
 // ---------------------------------------------------------------- viewer
@@ -263,6 +290,10 @@ test('a viewer finds no edit control', STEP, async () => {
     assert.equal(await page.getByTestId('change-status').count(), 0, 'no Change status button');
     assert.equal(await page.locator('a[href$="/edit"]').count(), 0, 'no Edit link');
     assert.equal(await page.getByRole('button', { name: /delete/i }).count(), 0, 'no Delete button');
+    // Viewers may export what they read.
+    await page.goto(`${BASE}/#/commitments`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    assert.match(download.suggestedFilename(), /\.csv$/);
     await page.goto(`${BASE}/#/documents`);
     await page.locator('table, ul').first().waitFor();
     assert.equal(await page.locator('a[href="#/documents/create"]').count(), 0, 'no upload button');

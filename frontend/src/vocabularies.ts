@@ -111,6 +111,7 @@ export const EVENT_TYPES: Term[] = [
     { id: 'suivi.commitment.status_changed', fr: 'Statut changé', en: 'Status changed' },
     { id: 'suivi.evidence.added', fr: 'Preuve ajoutée', en: 'Evidence added' },
     { id: 'suivi.commitment.deadline_due', fr: 'Échéance atteinte', en: 'Deadline due' },
+    { id: 'suivi.webhook.test', fr: 'Test de webhook', en: 'Webhook test' },
 ];
 
 export const LANGUAGES: Term[] = [

@@ -107,6 +107,19 @@ const EvidencePanel = () => {
     return <EvidenceItems evidence={data} />;
 };
 
+/** The deadline, with a warning chip when it has passed and the commitment is not kept. */
+const DeadlineValue = (_: { source: string }) => {
+    const record = useRecordContext();
+    const translate = useTranslate();
+    if (!record) return null;
+    return (
+        <span>
+            {record.deadline ?? translate('suivi.none')}{' '}
+            {record.overdue && <Chip size="small" color="warning" label={translate('resources.commitments.fields.overdue')} />}
+        </span>
+    );
+};
+
 const CommitmentDetail = () => {
     const record = useRecordContext();
     const translate = useTranslate();
@@ -119,12 +132,7 @@ const CommitmentDetail = () => {
             <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 3, mb: 2 }}>
                 <Labeled><StatusChipField source="status" /></Labeled>
                 <Labeled><TermField source="kind" namespace="kind" /></Labeled>
-                <Labeled label="resources.commitments.fields.deadline">
-                    <span>
-                        {record.deadline ?? translate('suivi.none')}{' '}
-                        {record.overdue && <Chip size="small" color="warning" label={translate('resources.commitments.fields.overdue')} />}
-                    </span>
-                </Labeled>
+                <Labeled><DeadlineValue source="deadline" /></Labeled>
                 <Labeled><LocaleDateField source="updated_at" /></Labeled>
             </Box>
             <Typography component="blockquote" sx={{ borderLeft: '4px solid', borderColor: 'primary.light', pl: 2, my: 2, whiteSpace: 'pre-wrap' }} data-testid="commitment-text">

@@ -63,6 +63,11 @@ export const EvidenceItems = ({ evidence }: { evidence: RaRecord[] }) => {
                     <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, mt: 0.5, flexWrap: 'wrap' }}>
                         {ev.archive_status && <StatusChip value={ev.archive_status} namespace="archive_status" />}
                         {ev.archive_status === 'archived' && <ArchiveButton id={ev.id} />}
+                        {ev.archive_status === 'failed' && ev.archive_error && (
+                            <Typography variant="caption" color="text.secondary">
+                                {ev.archive_error}
+                            </Typography>
+                        )}
                         <Typography variant="caption" color="text.secondary">
                             {[ev.added_by, format(ev.added_at)].filter(Boolean).join(' · ')}
                         </Typography>

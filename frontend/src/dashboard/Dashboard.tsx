@@ -21,8 +21,8 @@ const Panel = ({ title, children }: { title: string; children: React.ReactNode }
 );
 
 const Figure = ({ label, value, to, testId }: { label: string; value: number; to: string; testId: string }) => (
-    <Card sx={{ height: '100%' }}>
-        <CardActionArea component={RouterLink} to={to} sx={{ height: '100%' }} data-testid={testId}>
+    <Card>
+        <CardActionArea component={RouterLink} to={to} data-testid={testId}>
             <CardContent>
                 <Typography variant="overline" color="text.secondary">
                     {label}

@@ -114,6 +114,15 @@ export const DocumentTextView = () => {
     );
 };
 
+const DocumentError = () => {
+    const record = useRecordContext();
+    return record?.error ? (
+        <Alert severity="error" data-testid="document-error">
+            {record.error}
+        </Alert>
+    ) : null;
+};
+
 export const DocumentShow = () => (
     <Show>
         <SimpleShowLayout>
@@ -126,7 +135,7 @@ export const DocumentShow = () => (
                 <Labeled><NumberField source="commitment_count" /></Labeled>
                 <Labeled><LocaleDateField source="created_at" /></Labeled>
             </Box>
-            <TextField source="error" emptyText="" />
+            <DocumentError />
             <DocumentTextView />
         </SimpleShowLayout>
     </Show>

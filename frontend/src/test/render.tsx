@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { render } from '@testing-library/react';
-import { AdminContext, testDataProvider, type AuthProvider, type DataProvider } from 'react-admin';
+import { AdminContext, testDataProvider, type AuthProvider } from 'react-admin';
 import { makeI18nProvider } from '../i18n';
 
 export const fakeAuthProvider = (role: string | undefined): AuthProvider => ({
@@ -15,7 +15,7 @@ export const fakeAuthProvider = (role: string | undefined): AuthProvider => ({
 /** Renders inside react-admin's contexts, in English, with the given providers. */
 export const renderWithAdmin = (
     ui: ReactNode,
-    { dataProvider = {}, role = 'monitor' }: { dataProvider?: Partial<DataProvider> & Record<string, any>; role?: string } = {}
+    { dataProvider = {}, role = 'monitor' }: { dataProvider?: Record<string, any>; role?: string } = {}
 ) =>
     render(
         <AdminContext
