@@ -83,7 +83,7 @@ async def consume(
             while not stop.is_set():
                 try:
                     messages = await subscription.fetch(batch, timeout=1.0)
-                except NatsTimeout:
+                except (NatsTimeout, TimeoutError):  # nats-py raises either when idle
                     continue
                 for message in messages:
                     await _handle(message, handler)
