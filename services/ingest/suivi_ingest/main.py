@@ -53,7 +53,9 @@ def create_app(settings: Settings) -> FastAPI:
         js = client.jetstream()
         await messaging.ensure_stream(js, settings.stream_replicas)
 
-        relay = OutboxRelay(sessions, SERVICE)
+        # The relay reads, publishes, then writes: on SQLite it must hold the write lock from the
+        # start, or a job committing meanwhile makes its write fail ("database is locked").
+        relay = OutboxRelay(db.session_factory(engine.execution_options(immediate=True)), SERVICE)
         jobs = JobWorker(settings, sessions, on_commit=relay.wake)
         links = CommitmentLinks(sessions)
         app.state.settings = settings
