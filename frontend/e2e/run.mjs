@@ -100,6 +100,8 @@ async function login(page, { username, password }) {
 async function shot(page, name) {
     if (!SCREENSHOTS) return;
     await mkdir(SHOTS_DIR, { recursive: true });
+    // Let notifications fade out first.
+    await page.locator('.MuiSnackbar-root').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => {});
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(SHOTS_DIR, name), fullPage: false });
 }
@@ -288,6 +290,7 @@ test('a viewer finds no edit control', STEP, async () => {
     await page.getByTestId('commitment-text').waitFor();
     await page.getByTestId('status-history-item').first().waitFor();
     assert.equal(await page.getByTestId('change-status').count(), 0, 'no Change status button');
+    assert.equal(await page.getByTestId('add-evidence').count(), 0, 'no Add evidence button');
     assert.equal(await page.locator('a[href$="/edit"]').count(), 0, 'no Edit link');
     assert.equal(await page.getByRole('button', { name: /delete/i }).count(), 0, 'no Delete button');
     // Viewers may export what they read.

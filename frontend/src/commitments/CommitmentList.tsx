@@ -19,7 +19,7 @@ import { useIsSmall } from '../common/useIsSmall';
 import { ExportCsvButton } from './ExportCsvButton';
 
 const filters = [
-    <SearchInput key="q" source="q" alwaysOn aria-label="q" />,
+    <SearchInput key="q" source="q" alwaysOn />,
     <SelectInput key="status" source="status" choices={choices('status')} alwaysOn />,
     <SelectInput key="topics" source="topics" choices={choices('topic')} alwaysOn />,
     <SelectInput key="actors" source="actors" choices={choices('actor')} />,

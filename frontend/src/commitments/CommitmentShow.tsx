@@ -18,6 +18,7 @@ import { LocaleDateField, StatusChipField, TermField, TermsField } from '../comm
 import { useRole } from '../common/roles';
 import { ChangeStatusDialog } from './ChangeStatusDialog';
 import { EvidenceItems } from './EvidenceSection';
+import { AddEvidenceButton } from './AddEvidenceDialog';
 import { StatusHistory } from './StatusHistory';
 
 const useEvidence = (commitmentId: RaRecord['id'] | undefined) =>
@@ -40,6 +41,7 @@ export const CommitmentShowActions = () => {
     return (
         <TopToolbar>
             <EditButton />
+            <AddEvidenceButton />
             <Button size="small" startIcon={<SwapHorizIcon />} onClick={() => setOpen(true)} data-testid="change-status">
                 {translate('suivi.commitments.change_status')}
             </Button>

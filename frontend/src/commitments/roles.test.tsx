@@ -22,11 +22,13 @@ describe('role-based controls on a commitment', () => {
         await new Promise(r => setTimeout(r, 50));
         expect(screen.queryByRole('button', { name: /Change status/ })).toBeNull();
         expect(screen.queryByRole('link', { name: /Edit/ })).toBeNull();
+        expect(screen.queryByRole('button', { name: /Add evidence/ })).toBeNull();
     });
 
     it('a monitor sees Edit and Change status', async () => {
         renderActions('monitor');
         await waitFor(() => expect(screen.getByRole('button', { name: /Change status/ })).toBeInTheDocument());
         expect(screen.getByRole('link', { name: /Edit/ })).toBeInTheDocument();
+        expect(screen.getByRole('button', { name: /Add evidence/ })).toBeInTheDocument();
     });
 });

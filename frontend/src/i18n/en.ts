@@ -197,6 +197,7 @@ const en: typeof fr = {
         },
         evidence: {
             open_archive: 'View archived copy',
+            add: 'Add evidence',
             archive_title: 'Archived copy',
             close: 'Close',
         },

@@ -196,6 +196,7 @@ const fr = {
         },
         evidence: {
             open_archive: 'Voir la copie archivée',
+            add: 'Ajouter une preuve',
             archive_title: 'Copie archivée',
             close: 'Fermer',
         },
