@@ -211,7 +211,7 @@ class JobWorker:
             result = await self.isolated.call(function, *args, timeout=deadline - time.monotonic())
         except ExtractionTimeout:
             raise JobFailed(
-                f"Processing took longer than the {budget:g} seconds allowed and was stopped; "
+                f"Processing took longer than the {budget:g} s allowed and was stopped; "
                 "the document may be too large or malformed.",
                 **details,
             ) from None

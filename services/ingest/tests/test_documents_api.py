@@ -56,6 +56,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif self.path == "/logo":
+            body = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif self.path == "/moved":
             self.send_response(302)
             self.send_header("Location", "/doc.txt")
@@ -255,10 +262,12 @@ async def _fails_with(client, name, data, *words, content_type="application/pdf"
     return document
 
 
-async def test_encrypted_pdf_fails_with_a_message(client):
-    await _fails_with(
-        client, "locked.pdf", _text_pdf("Engagements des Etats membres.", "s3cret"), "encrypted"
-    )
+async def test_encrypted_pdf_fails_with_a_message_and_a_new_upload_retries(client):
+    data = _text_pdf("Engagements des Etats membres.", "s3cret")
+    document = await _fails_with(client, "locked.pdf", data, "encrypted")
+    retry = await upload(client, "locked.pdf", data, content_type="application/pdf")
+    assert retry.json() == {"id": document["id"], "status": "queued", "duplicate": True}
+    assert (await wait_for(client, document["id"]))["status"] == "failed"
 
 
 async def test_image_only_pdf_fails_with_a_message(client):
@@ -299,6 +308,18 @@ async def test_url_document_is_fetched_and_extracted(client, web_server):
     assert document["filename"] == "doc.txt" and document["sha256"]
     again = await client.post("/api/documents", data={"url": f"{web_server}/moved"}, headers=MONITOR)
     assert again.json()["id"] == document["id"]
+    # Another address with the same content: the known document holds the commitments.
+    twin = await client.post("/api/documents", json={"url": f"{web_server}/doc.txt"}, headers=MONITOR)
+    twin = await wait_for(client, twin.json()["id"])
+    assert twin["status"] == "failed" and twin["duplicate_of"] == document["id"]
+    assert f"document {document['id']}" in twin["error"]
+
+
+async def test_url_of_an_unsupported_type_fails_naming_the_cause(client, web_server):
+    response = await client.post("/api/documents", json={"url": f"{web_server}/logo"}, headers=MONITOR)
+    document = await wait_for(client, response.json()["id"])
+    assert document["status"] == "failed"
+    assert "could not be recognised" in document["error"] and "/logo" in document["error"]
 
 
 async def test_url_404_fails_naming_the_cause(client, web_server):
@@ -327,7 +348,7 @@ async def test_a_document_that_overruns_the_timeout_fails_and_the_next_one_is_pr
     finally:
         settings.extraction_timeout_seconds = 60.0
     assert document["status"] == "failed"
-    assert "longer than the 1 seconds" in document["error"]
+    assert "longer than the 1 s allowed" in document["error"]
     after = await upload(client, "after-timeout.txt", SMALL_FR.replace("2027", "2031").encode())
     assert (await wait_for(client, after.json()["id"]))["status"] == "done"
 

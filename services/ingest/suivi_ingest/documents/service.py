@@ -34,6 +34,8 @@ from .schemas import DocumentPublic, DocumentText, HighlightedCommitment
 
 SOURCE = "/suivi/ingest"
 MAX_URL_LENGTH = 2000
+MAX_TITLE = 300  # what consumers of our events (commitments' sources) keep
+MAX_LOCATOR = 300
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -48,7 +50,7 @@ def item_key(document_sha256: str, locator: str, text: str) -> str:
 
 def clean_title(title: str | None) -> str | None:
     title = " ".join((title or "").split())
-    return title[:500] or None
+    return title[:MAX_TITLE] or None
 
 
 def clean_language(language: str | None) -> str | None:
@@ -64,7 +66,7 @@ def clean_language(language: str | None) -> str | None:
 
 
 def default_title(filename: str) -> str:
-    return os.path.splitext(filename)[0] or filename
+    return (os.path.splitext(filename)[0] or filename)[:MAX_TITLE]
 
 
 def _requeue(document: Document) -> None:
@@ -140,7 +142,7 @@ async def submit_url(
             _requeue(existing)
         return existing, True
     document = Document(
-        title=clean_title(title) or url[:500],
+        title=clean_title(title) or url[:MAX_TITLE],
         filename=filename_from_url(url),
         source_url=url,
         language_hint=language,
@@ -252,7 +254,7 @@ async def record_success(
                 document_id=document_id,
                 item_key=key,
                 text=str(found.get("text") or ""),
-                locator=str(found.get("locator") or "")[:500],
+                locator=str(found.get("locator") or "")[:MAX_LOCATOR],
                 kind=str(found.get("kind") or "engagement")[:40],
                 actors=list(found.get("actors") or []),
                 topics=list(found.get("topics") or []),
