@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from suivi_ingest.extraction import Extractor
 
 REPO = Path(__file__).resolve().parents[3]
@@ -43,7 +42,10 @@ def scores(tmp_path_factory) -> dict:
         encoding="utf-8",
     )
     run = subprocess.run(
-        [sys.executable, str(SCORER), str(gold), str(pred), "--json"], capture_output=True, text=True, check=True
+        [sys.executable, str(SCORER), str(gold), str(pred), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(run.stdout)
 

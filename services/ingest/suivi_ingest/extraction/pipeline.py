@@ -137,7 +137,7 @@ class Extractor:
                 continue
             raw = b.text[c.start : c.end]
             if c.role == "lead":
-                if d.reported or d.relative or _content_after(c.toks, d.trigger) < 6:
+                if d.reported or d.relative or _content_after(c.toks, d.trigger) < 5:
                     continue
             if d.kind == "priority" and c.role == "sent" and len(raw.split()) > 60:
                 continue

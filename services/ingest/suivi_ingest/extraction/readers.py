@@ -54,7 +54,7 @@ def _sniff_format(data: bytes, filename: str, content_type: str | None) -> str:
         return "pdf"
     if ext in _PDF_EXT or ctype == "application/pdf":
         raise UnreadableDocument(
-            f"The file {filename!r} is named or typed as a PDF but is not one (no PDF header); "
+            f"The file {filename!r} is named or typed as a PDF but is not a PDF (no PDF header); "
             "it may be damaged or in another format."
         )
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -84,9 +84,12 @@ def _decode(data: bytes, filename: str) -> str:
             f"The file {filename!r} looks binary (it contains NUL bytes), not text; "
             "upload a text, PDF, DOCX or HTML file."
         )
+    text: str | None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        text = _decode_legacy(data)
+    if text is None:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
@@ -95,6 +98,22 @@ def _decode(data: bytes, filename: str) -> str:
                 f"The text encoding of {filename!r} could not be recognised; save it as UTF-8."
             ) from None
         text = str(best)
+    return _check_text(text, filename)
+
+
+def _decode_legacy(data: bytes) -> str | None:
+    """Windows-1252 / Latin-1, the usual legacy encodings of French and English texts."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    # C1 controls or box-drawing debris mean it was something else
+    if any(0x80 <= ord(ch) <= 0x9F for ch in text):
+        return None
+    return text
+
+
+def _check_text(text: str, filename: str) -> str:
     controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(10, len(text[:20000]) * 0.02):
         raise UnreadableDocument(

@@ -147,7 +147,11 @@ def classify_lines(lines: list[Line]) -> None:
             ln.body_start = ln.end - len(m.group(2)) if m.group(2) else ln.end
             prev_kind, prev_text = ln.kind, t
             continue
-        block_start = prev_kind in ("blank", "heading", "furniture") or bool(_TERMINAL.search(prev_text))
+        block_start = (
+            prev_kind in ("blank", "heading", "furniture")
+            or bool(_TERMINAL.search(prev_text))
+            or (prev_kind == "text" and len(prev_text) < 60 and _is_title_text(prev_text))
+        )
         m = _NUM_PARA.match(t)
         if m and block_start:
             n = int(m.group(2))
@@ -217,7 +221,12 @@ def _is_title_text(t: str) -> bool:
     t = _clean_heading(t)
     if not t or len(t) > 160 or len(t.split()) > 22:
         return False
-    if t[-1] in ".;,!?" and not t.endswith("..."):
+    if _MARK_LINE.search(t) or re.search(r"\(\s*(?:adopt|agreed)", t, re.I):
+        return False
+    core = t.rstrip(' ]»"”)*')
+    if not core or (core[-1] in ".;,!?:" and not core.endswith("...")):
+        return False
+    if t[-1] in ".;,!?:" and not t.endswith("..."):
         return False
     return t[0].isupper() or t[0].isdigit() or t[0] in "«\"'"
 
@@ -253,7 +262,7 @@ def build_blocks(text: str) -> list[Block]:
     lengths = sorted(len(ln.text) for ln in lines if ln.kind == "text" and len(ln.text) > 20)
     median = lengths[len(lengths) // 2] if lengths else 80
     one_line_paragraphs = median > 200
-    for ln in lines:
+    for li, ln in enumerate(lines):
         if ln.kind == "blank":
             gap = True
             continue
@@ -269,6 +278,8 @@ def build_blocks(text: str) -> list[Block]:
             pt = prev.text
             if one_line_paragraphs:
                 gap = True
+            elif len(ln.text) < 60 and _is_title_text(ln.text) and _next_is_block_start(lines, li):
+                gap = True  # a title line between two blocks
             elif _TERMINAL.search(pt) and pt[-1] in ".!?:»)" and len(pt) < 0.7 * median:
                 gap = True
             elif (
