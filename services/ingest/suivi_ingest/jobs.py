@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from prometheus_client import Counter, Histogram
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_common.db import transaction
@@ -36,6 +37,13 @@ LEASE = timedelta(seconds=30)
 HEARTBEAT_SECONDS = 10.0
 IDLE_SECONDS = 1.0
 MAX_ATTEMPTS = 3
+
+PROCESSED = Counter("suivi_ingest_documents_total", "Documents processed, by outcome", ["outcome"])
+PROCESSING_SECONDS = Histogram(
+    "suivi_ingest_processing_seconds",
+    "Time from claiming a document to storing its outcome",
+    buckets=(0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600),
+)
 
 
 class JobFailed(Exception):
@@ -131,6 +139,7 @@ class JobWorker:
 
     async def _process(self, document_id: int, token: str) -> None:
         heartbeat = asyncio.create_task(self._heartbeat(document_id, token))
+        started = time.monotonic()
         try:
             try:
                 outcome = await self._run(document_id, token)
@@ -144,6 +153,7 @@ class JobWorker:
             raise
         finally:
             heartbeat.cancel()
+            PROCESSING_SECONDS.observe(time.monotonic() - started)
 
     async def _heartbeat(self, document_id: int, token: str) -> None:
         while True:
@@ -268,6 +278,7 @@ class JobWorker:
         async with transaction(self.sessions) as session:
             document = await service.record_success(session, document_id, token, **outcome)
         if document is not None:
+            PROCESSED.labels("done").inc()
             log.info("document %s done: %d commitment(s)", document_id, document.commitment_count)
             self._on_commit()
 
@@ -275,6 +286,7 @@ class JobWorker:
         async with transaction(self.sessions) as session:
             document = await service.record_failure(session, document_id, token, message, **details)
         if document is not None:
+            PROCESSED.labels("failed").inc()
             log.info("document %s failed: %s", document_id, message)
             self._on_commit()
 

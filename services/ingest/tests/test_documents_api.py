@@ -372,6 +372,14 @@ async def test_a_crashed_worker_fails_the_document_and_is_replaced(app, client):
     assert (await wait_for(client, after.json()["id"]))["status"] == "done"
 
 
+async def test_openapi_and_metrics(client):
+    schema = (await client.get("/openapi.json")).json()
+    body = schema["paths"]["/api/documents"]["post"]["requestBody"]["content"]
+    assert {"multipart/form-data", "application/json"} <= set(body)
+    metrics = (await client.get("/metrics")).text
+    assert 'suivi_ingest_documents_total{outcome="done"}' in metrics
+
+
 # --- reading, listing, deleting, linking ----------------------------------------------------------
 
 
