@@ -3,20 +3,41 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import timedelta
 
+import pytest
 from ingest_support import SMALL_FR, VIEWER, make_settings, running_app, wait_for
 from suivi_common.db import create_engine, session_factory, transaction
 from suivi_common.events import utcnow
 from suivi_ingest.documents.models import Document, DocumentContent
 
 
-async def test_samples_load_once_and_a_crashed_job_is_requeued_on_start(tmp_path, nats_url):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request):
+    """The services' default SQLite file, then a fresh PostgreSQL database (when PostgreSQL is here)."""
+    if request.param == "sqlite":
+        return None
+    testing = pytest.importorskip("suivi_common.testing")
+    if not testing.PostgresCluster.available():
+        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
+    try:
+        cluster = request.getfixturevalue("postgres_cluster")  # the session's shared cluster
+    except pytest.FixtureLookupError:
+        cluster = testing.PostgresCluster()
+        cluster.start()
+        request.addfinalizer(cluster.stop)
+    return cluster.create_database(f"ingest_{uuid.uuid4().hex[:12]}")
+
+
+async def test_samples_load_once_and_a_crashed_job_is_requeued_on_start(tmp_path, nats_url, database_url):
     samples = tmp_path / "samples"
     samples.mkdir()
     (samples / "sample-one.txt").write_text(SMALL_FR, encoding="utf-8")
     (samples / "notes.pdf").write_bytes(b"ignored: only .txt files are samples")
-    settings = make_settings(tmp_path / "data", nats_url, load_samples=True, samples_dir=samples)
+    settings = make_settings(
+        tmp_path / "data", nats_url, load_samples=True, samples_dir=samples, database_url=database_url
+    )
 
     async with running_app(settings) as (_, client):
         listed = (await client.get("/api/documents", headers=VIEWER)).json()
