@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from prometheus_client import Counter, Histogram
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_common.db import transaction
@@ -145,6 +146,13 @@ class JobWorker:
                 outcome = await self._run(document_id, token)
             except JobFailed as failure:
                 await self._fail(document_id, token, failure.message, **failure.details)
+            except (SQLAlchemyError, OSError):
+                raise  # the database is unreachable: the lease runs out and the document is retried
+            except Exception as exc:
+                log.exception("processing document %s failed unexpectedly", document_id)
+                await self._fail(
+                    document_id, token, f"An internal error stopped the processing ({type(exc).__name__})."
+                )
             else:
                 if outcome is not None:
                     await self._succeed(document_id, token, outcome)
