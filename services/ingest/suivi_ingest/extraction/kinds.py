@@ -1086,10 +1086,11 @@ _PREFILTER_FR = re.compile(
     r"|\bconvien|\bconvenait|\bs['’]agi(?:t|ssait)\s+d|\by a(?:vait)? lieu\b|\bs['’]engag|\bengag\w*\s+(?:\w+\s+){0,4}?à"
     r"|\b(?:invit|encourag|exhort|pri|demand|appell|incit|enjoin|sollicit)(?:e|ent|é|ée|és|ées)\b"
     r"|\bpréconis|\bprôn|\bplaid|\brecommand|\bpropos\w*\s+d['’e]|\brésolu|\bdéterminé|\befforc"
-    r"|\bdécid(?:e|ent|é)\b|\bsoutien(?:t|nent)\b|\bappui(?:e|ent)\b|\bexig|\brequi[eè]r|\bfait de\b"
-    r"|(?-i:\b[A-ZÀ-Ý][\w-]+\b)[^.;:]*?\b\w{3,}(?:erait|irait|drait|trait|ra|ront)\b",
+    r"|\bdécid(?:e|ent|é)\b|\bsoutien(?:t|nent)\b|\bappui(?:e|ent)\b|\bexig|\brequi[eè]r|\bfait de\b",
     re.I,
 )
+_FUTURE_FR = re.compile(r"\b\w{3,}(?:erait|irait|drait|trait|ra|ront)\b")
+_CAPITAL = re.compile(r"(?<=\s)[A-ZÀ-Ý][\w-]+")
 _NOMINAL_START_FR = re.compile(
     r"^(?:[«\"*\[]\s*)?(?:(?:le|la|l['’]|les)\s*\w+(?:tion|tions|ment|ments|ure|age|ence|ance|ise)\b|en \w+ant\b"
     r"|le fait d)",
@@ -1103,6 +1104,9 @@ _ENABLE_FR = re.compile(
 def prefilter_fr(text: str) -> bool:
     if _PREFILTER_FR.search(text):
         return True
+    m = _FUTURE_FR.search(text)
+    if m and _CAPITAL.search(text, 0, m.start()):
+        return True  # a named actor's future (or future-in-the-past) action
     return bool(_NOMINAL_START_FR.match(text) and _ENABLE_FR.search(text))
 
 

@@ -61,7 +61,7 @@ def get_english():
         return nlp
 
 
-def annotate(sentences: list[str], language: str, batch_size: int = 64) -> list[list[Tok]]:
+def annotate(sentences: list[str], language: str, batch_size: int = 256) -> list[list[Tok]]:
     if not sentences:
         return []
     if language == "fr":
