@@ -22,7 +22,15 @@ export const DocumentList = () => {
     const isSmall = useIsSmall();
     const translate = useTranslate();
     return (
-        <List sort={{ field: 'created_at', order: 'DESC' }} exporter={false}>
+        <List
+            sort={{ field: 'created_at', order: 'DESC' }}
+            exporter={false}
+            // While a document is being analysed, refresh the list to show its progress.
+            queryOptions={{
+                refetchInterval: query =>
+                    query.state.data?.data?.some((d: any) => d.status === 'queued' || d.status === 'processing') ? 2000 : false,
+            }}
+        >
             {isSmall ? (
                 <SimpleList
                     primaryText={r => r.title || r.filename}

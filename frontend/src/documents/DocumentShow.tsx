@@ -123,8 +123,10 @@ const DocumentError = () => {
     ) : null;
 };
 
+const settled = (status: unknown) => status === 'done' || status === 'failed';
+
 export const DocumentShow = () => (
-    <Show>
+    <Show queryOptions={{ refetchInterval: query => (query.state.data && !settled(query.state.data.status) ? 2000 : false) }}>
         <SimpleShowLayout>
             <TextField source="title" variant="h5" />
             <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 3 }}>

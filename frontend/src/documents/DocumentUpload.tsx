@@ -122,18 +122,18 @@ export const DocumentUpload = ({ pollInterval = 1000 }: { pollInterval?: number 
                     <Typography variant="body2" color="text.secondary" sx={{ my: 1 }}>
                         {translate('suivi.documents.or')}
                     </Typography>
-                    <Button variant="outlined" component="label" disabled={busy}>
+                    <Button variant="outlined" disabled={busy} onClick={() => inputRef.current?.click()}>
                         {translate('suivi.documents.choose_file')}
-                        <input
-                            ref={inputRef}
-                            hidden
-                            type="file"
-                            name="file"
-                            aria-label={translate('suivi.documents.choose_file')}
-                            accept=".txt,.text,.md,.pdf,.docx,.html,.htm,text/plain,application/pdf,text/html"
-                            onChange={e => setFile(e.target.files?.[0] ?? null)}
-                        />
                     </Button>
+                    <input
+                        ref={inputRef}
+                        hidden
+                        type="file"
+                        name="file"
+                        aria-label={translate('suivi.documents.choose_file')}
+                        accept=".txt,.text,.md,.pdf,.docx,.html,.htm,text/plain,application/pdf,text/html"
+                        onChange={e => setFile(e.target.files?.[0] ?? null)}
+                    />
                     {file && (
                         <Typography sx={{ mt: 1 }} data-testid="selected-file">
                             {translate('suivi.documents.selected', { name: file.name })}
