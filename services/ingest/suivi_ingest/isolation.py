@@ -44,6 +44,7 @@ class WorkerCrashed(IsolationError):
 
 _extractor: Any = None
 _memory_mb = 0
+_warm_error: str | None = None
 
 
 def _initialize(memory_mb: int) -> None:
@@ -60,9 +61,11 @@ def _initialize(memory_mb: int) -> None:
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    global _warm_error
     try:
         _get_extractor().extract(_WARM_TEXT, doc="warm-up", language="fr")
-    except Exception:  # the worker still runs; the documents will report the cause
+    except Exception as exc:  # the worker still runs; the documents will report the cause
+        _warm_error = f"{type(exc).__name__}: {exc}"[:300]
         log.exception("warming the extractor failed")
 
 
@@ -75,8 +78,21 @@ def _get_extractor() -> Any:
     return _extractor
 
 
-def ping() -> int:
-    return os.getpid()
+def ping() -> dict[str, Any]:
+    """The worker's pid, its address-space limit in bytes (-1: none) and whether the extractor loaded."""
+    import resource
+
+    return {
+        "pid": os.getpid(),
+        "memory_limit": resource.getrlimit(resource.RLIMIT_AS)[0],
+        "warm_error": _warm_error,
+    }
+
+
+def _is_memory_error(exc: BaseException) -> bool:
+    # Native code under RLIMIT_AS fails in its own words ("Could not reserve memory block"...).
+    message = str(exc).lower()
+    return isinstance(exc, MemoryError) or "memory" in message or "cannot allocate" in message
 
 
 def _out_of_memory() -> dict[str, Any]:
@@ -101,6 +117,8 @@ def read(data: bytes, filename: str, content_type: str | None) -> dict[str, Any]
         return {"ok": False, "error": f"The file {filename!r} is nested too deeply to be read."}
     except Exception as exc:
         log.exception("reading %s failed", filename)
+        if _is_memory_error(exc):
+            return _out_of_memory()
         return {"ok": False, "error": f"The file {filename!r} could not be read ({type(exc).__name__})."}
     return {"ok": True, "text": document.text, "language": document.language, "format": document.format}
 
@@ -118,6 +136,14 @@ def extract(text: str, name: str, language: str | None) -> dict[str, Any]:
         return _out_of_memory()
     except Exception as exc:
         log.exception("extracting from %s failed", name)
+        if _is_memory_error(exc):
+            return _out_of_memory()
+        if _warm_error is not None:
+            return {
+                "ok": False,
+                "error": f"The extractor could not start within the {_memory_mb} MB memory limit "
+                f"of its worker process ({_warm_error}).",
+            }
         return {"ok": False, "error": f"Extraction failed on this document ({type(exc).__name__})."}
     return {"ok": True, "items": [item.to_dict() for item in found]}
 
