@@ -14,7 +14,7 @@ import {
 } from 'react-admin';
 import { Chip } from '@mui/material';
 import { choices } from '../vocabularies';
-import { StatusChipField, TermField, TermsField } from '../common/fields';
+import { LinkToRecordField, StatusChipField, TermField, TermsField } from '../common/fields';
 import { useIsSmall } from '../common/useIsSmall';
 import { ExportCsvButton } from './ExportCsvButton';
 
@@ -65,7 +65,7 @@ export const CommitmentList = () => {
             ) : (
                 <Datagrid rowClick="show" bulkActionButtons={false}>
                     <TextField source="id" />
-                    <TextField source="title" />
+                    <LinkToRecordField source="title" fallback="text" />
                     <TermField source="kind" namespace="kind" />
                     <TermsField source="topics" namespace="topic" />
                     <TermsField source="actors" namespace="actor" />

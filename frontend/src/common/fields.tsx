@@ -1,5 +1,6 @@
-import { Chip, Stack, type ChipProps } from '@mui/material';
-import { useLocaleState, useRecordContext, useTranslate, type FieldProps } from 'react-admin';
+import { Chip, Link as MuiLink, Stack, type ChipProps } from '@mui/material';
+import { Link as RouterLink } from 'react-router-dom';
+import { useCreatePath, useLocaleState, useRecordContext, useResourceContext, useTranslate, type FieldProps } from 'react-admin';
 
 /** Formats a date (or date-time) in the UI's current locale. */
 export const useFormatDate = () => {
@@ -82,4 +83,25 @@ export const TermField = ({ source, namespace }: FieldProps & { source: string; 
     const value = record?.[source];
     if (!value) return null;
     return <span>{translate(`suivi.${namespace}.${value}`, { _: String(value) })}</span>;
+};
+
+/**
+ * A record's text as a real link to its page, so that lists are usable with the
+ * keyboard (Datagrid's rowClick only answers the mouse).
+ */
+export const LinkToRecordField = ({
+    source,
+    fallback,
+    link = 'show',
+}: FieldProps & { source: string; fallback?: string; link?: 'show' | 'edit' }) => {
+    const record = useRecordContext();
+    const resource = useResourceContext();
+    const createPath = useCreatePath();
+    if (!record) return null;
+    const text = record[source] || (fallback ? record[fallback] : '') || `#${record.id}`;
+    return (
+        <MuiLink component={RouterLink} to={createPath({ resource, id: record.id, type: link })} onClick={e => e.stopPropagation()} underline="hover" color="inherit">
+            {String(text)}
+        </MuiLink>
+    );
 };

@@ -1,5 +1,5 @@
 import { Datagrid, List, NumberField, ReferenceField, ReferenceInput, SelectInput, SimpleList, TextField, useTranslate } from 'react-admin';
-import { LocaleDateField, StatusChipField } from '../common/fields';
+import { LinkToRecordField, LocaleDateField, StatusChipField } from '../common/fields';
 import { useIsSmall } from '../common/useIsSmall';
 import { choices } from '../vocabularies';
 import { RedeliverButton } from './RedeliverButton';
@@ -25,7 +25,7 @@ export const DeliveryList = () => {
                 />
             ) : (
                 <Datagrid rowClick="show" bulkActionButtons={false}>
-                    <TextField source="id" />
+                    <LinkToRecordField source="id" />
                     <ReferenceField source="subscription_id" reference="subscriptions" link="edit" />
                     <TextField source="event_type" />
                     <StatusChipField source="status" namespace="delivery_status" />

@@ -1,6 +1,6 @@
 import { Datagrid, List, NumberField, SimpleList, TextField, useRecordContext, useTranslate } from 'react-admin';
 import { LinearProgress } from '@mui/material';
-import { LocaleDateField, StatusChipField } from '../common/fields';
+import { LinkToRecordField, LocaleDateField, StatusChipField } from '../common/fields';
 import { useIsSmall } from '../common/useIsSmall';
 
 /** A small progress bar while the document is still being analysed. */
@@ -41,7 +41,7 @@ export const DocumentList = () => {
                 />
             ) : (
                 <Datagrid rowClick="show" bulkActionButtons={false}>
-                    <TextField source="title" />
+                    <LinkToRecordField source="title" fallback="filename" />
                     <TextField source="filename" />
                     <TextField source="language" />
                     <StatusChipField source="status" namespace="document_status" />

@@ -1,5 +1,5 @@
 import { Datagrid, List, ReferenceField, SimpleList, TextField, UrlField } from 'react-admin';
-import { LocaleDateField, StatusChipField } from '../common/fields';
+import { LinkToRecordField, LocaleDateField, StatusChipField } from '../common/fields';
 import { useIsSmall } from '../common/useIsSmall';
 
 export const EvidenceList = () => {
@@ -10,7 +10,7 @@ export const EvidenceList = () => {
                 <SimpleList primaryText={r => r.title || r.url} secondaryText={r => r.url} linkType="show" />
             ) : (
                 <Datagrid rowClick="show" bulkActionButtons={false}>
-                    <TextField source="title" />
+                    <LinkToRecordField source="title" fallback="url" />
                     <UrlField source="url" target="_blank" rel="noopener noreferrer" />
                     <ReferenceField source="commitment_id" reference="commitments" link="show" />
                     <StatusChipField source="archive_status" namespace="archive_status" />

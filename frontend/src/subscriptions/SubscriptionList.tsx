@@ -1,5 +1,5 @@
 import { BooleanField, Datagrid, List, SimpleList, TextField } from 'react-admin';
-import { LocaleDateField, TermsField } from '../common/fields';
+import { LinkToRecordField, LocaleDateField, TermsField } from '../common/fields';
 import { useIsSmall } from '../common/useIsSmall';
 import { TestSendButton } from './SubscriptionButtons';
 
@@ -11,7 +11,7 @@ export const SubscriptionList = () => {
                 <SimpleList primaryText={r => r.url} secondaryText={r => r.description} linkType="edit" />
             ) : (
                 <Datagrid rowClick="edit" bulkActionButtons={false}>
-                    <TextField source="url" />
+                    <LinkToRecordField source="url" link="edit" />
                     <TextField source="description" />
                     <TermsField source="event_types" namespace="event_type" />
                     <BooleanField source="active" />

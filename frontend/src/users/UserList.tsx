@@ -1,5 +1,5 @@
-import { BooleanField, Datagrid, List, SimpleList, TextField, useTranslate } from 'react-admin';
-import { LocaleDateField, TermField } from '../common/fields';
+import { BooleanField, Datagrid, List, SimpleList, useTranslate } from 'react-admin';
+import { LinkToRecordField, LocaleDateField, TermField } from '../common/fields';
 import { useIsSmall } from '../common/useIsSmall';
 
 export const UserList = () => {
@@ -11,7 +11,7 @@ export const UserList = () => {
                 <SimpleList primaryText={r => r.username} secondaryText={r => translate(`suivi.role.${r.role}`, { _: r.role })} linkType="edit" />
             ) : (
                 <Datagrid rowClick="edit" bulkActionButtons={false}>
-                    <TextField source="username" />
+                    <LinkToRecordField source="username" link="edit" />
                     <TermField source="role" namespace="role" />
                     <BooleanField source="active" />
                     <LocaleDateField source="created_at" />
