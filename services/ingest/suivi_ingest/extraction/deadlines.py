@@ -43,7 +43,9 @@ _DEADLINE = re.compile(
     rf"\b{_MARKER}\s+(?:(?:à|au|la fin de|fin|l'année|the end of|end of|à la fin de)\s+)*{_DATE}", re.I
 )
 _FORUM_YEAR = re.compile(
-    r"\b(?:réunion|forum|session|sommet|summit|meeting|fgi|igf)\s+(?:du\s+forum\s+)?((?:20)\d\d)\b", re.I
+    r"\b(?:réunion|forum|session|sommet|summit|meeting|fgi|igf)\s+(?:du\s+forum\s+)?((?:20)\d\d)\b"
+    r"|\b((?:20)\d\d)\s+(?:meeting|session|summit|forum|igf)\b",
+    re.I,
 )
 _STRONG = re.compile(r"d'ici|d’ici|avant|au plus tard|jusqu|horizon|by|before|no later|until|through", re.I)
 
@@ -72,5 +74,5 @@ def find_deadline(text: str, future_only_markers: bool = False) -> str | None:
     if best is None and not future_only_markers:
         m = _FORUM_YEAR.search(text)
         if m:
-            best = m.group(1)
+            best = m.group(1) or m.group(2)
     return best

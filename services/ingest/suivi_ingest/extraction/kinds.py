@@ -75,6 +75,24 @@ FR_CALL = {
     "solliciter",
 }
 FR_RECOMMEND = {"recommander", "suggérer", "proposer_reco"}
+FR_PERFORMATIVE = {
+    "proroger",
+    "prolonger",
+    "renouveler",
+    "créer",
+    "établir",
+    "instituer",
+    "adopter",
+    "lancer",
+    "approuver",
+    "convoquer",
+    "désigner",
+    "charger",
+    "confier",
+    "étendre",
+    "entériner",
+    "mandater",
+}
 FR_NOTE = {
     "reconnaître",
     "noter",
@@ -291,6 +309,11 @@ def _next_inf(toks: list[Tok], i: int, window: int = 4) -> int:
     return -1
 
 
+def _relative_nous(toks: list[Tok], i: int) -> bool:
+    """« … que nous utilisons » : 'nous' inside a relative or subordinate clause."""
+    return i > 0 and _low(toks[i - 1]) in ("que", "qu'", "dont", "où", "qui", "si", "lorsque", "quand")
+
+
 def _has_nous_subject(toks: list[Tok], i: int) -> bool:
     for j in range(i - 1, max(-1, i - 5), -1):
         lw = toks[j].low
@@ -431,6 +454,8 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
                 offer(Decision("recommendation", 0.8, past or v.low in FR_MODAL_PAST, trigger=j))
             elif v.tense == "Fut" and v.person == "1" and vl not in ("être", "avoir", "pouvoir"):
                 offer(Decision("engagement", 0.75, False, trigger=j))
+            elif vl in FR_PERFORMATIVE and not past and not _relative_nous(toks, i):
+                offer(Decision("engagement", 0.6, False, trigger=j))
             elif vl in FR_NOTE:
                 # « nous reconnaissons la nécessité de », « soulignons l'importance de »
                 for k in range(j + 1, min(n, j + 6)):
@@ -735,6 +760,21 @@ EN_CALL_3P = {
     "mandates",
 }
 EN_DECIDE_3P = {"decides", "resolves", "commits", "pledges", "undertakes", "agrees"}
+EN_PERFORMATIVE = {
+    "extend",
+    "establish",
+    "adopt",
+    "launch",
+    "renew",
+    "create",
+    "agree",
+    "endorse",
+    "approve",
+    "convene",
+    "designate",
+    "entrust",
+    "mandate",
+}
 EN_NOTE = {
     "recognize",
     "recognise",
@@ -820,6 +860,7 @@ EN_REPORT = {
     "noting",
     "stressing",
 }
+EN_HOST = {"host", "organize", "organise", "fund", "provide", "contribute", "support", "convene", "launch"}
 EN_MODAL = {"should", "must", "shall", "ought"}
 EN_ENABLE = {
     "help",
@@ -900,7 +941,7 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
                 offer(Decision("recommendation", 0.8, trigger=j))
             elif lem in ("reaffirm", "reiterate", "renew") and any(
                 low[k] in ("commitment", "commitments", "determination", "resolve", "support", "pledge")
-                for k in range(j + 1, min(n, j + 4))
+                for k in range(j + 1, min(n, j + 7))
             ):
                 offer(Decision("engagement", 0.8, trigger=j))
             elif lem in EN_ENGAGE and not v.endswith("ed"):
@@ -924,6 +965,13 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
                     ):
                         offer(Decision("recommendation", 0.75, trigger=j))
                         break
+            elif (
+                lem in EN_PERFORMATIVE
+                and not v.endswith("ed")
+                and not (i > 0 and low[i - 1] in ("that", "which", "who", "where", "as", "if", "when"))
+            ):
+                # a present-tense act of the authors: "We extend the mandate of the Forum"
+                offer(Decision("engagement", 0.6, trigger=j))
             continue
         if w in EN_MODAL and (w != "ought" or (i + 1 < n and low[i + 1] == "to")):
             if (
@@ -1037,6 +1085,14 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             if i + 1 < n and low[i + 1] not in ("be", "have", "help", "enable", "ensure", "allow"):
                 if w == "will" or reported_before(i):
                     offer(Decision("engagement", 0.45, False, announce=True, trigger=i))
+            continue
+        if (
+            w in ("will", "would")
+            and i + 1 < n
+            and low[i + 1] in EN_HOST
+            and any(t.text[:1].isupper() for t in toks[1:i])
+        ):
+            offer(Decision("engagement", 0.55, False, announce=True, trigger=i))
             continue
         if (
             w in ("offered", "proposed")

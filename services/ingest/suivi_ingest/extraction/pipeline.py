@@ -118,7 +118,9 @@ class Extractor:
     def _items(self, text, doc, lang, blocks, cands) -> list[ExtractedCommitment]:
         brackets = bracket_spans(text)
         adopted_groups = {b.group for b in blocks if b.kind != "heading" and ADOPTED_MARK.search(b.text)}
-        forum_is_igf = bool(re.search(r"Forum sur la gouvernance d|Internet Governance Forum", text))
+        forum_is_igf = bool(
+            re.search(r"Forum sur la gouvernance d|Internet Governance Forum|\bIGF\b|\bFGI\b", text)
+        )
         authors = "states" if adopted_groups or any(b.kind == "para" for b in blocks) else "all_stakeholders"
         out: list[ExtractedCommitment] = []
         for _ci, c in enumerate(cands):
@@ -164,9 +166,7 @@ class Extractor:
             locator = b.locator
             if c.role == "sub" and c.label and b.kind != "sub":
                 locator = f"{b.locator} ({c.label})"
-            deadline = find_deadline(
-                item_text, future_only_markers=not (d.kind == "engagement" and d.announce)
-            )
+            deadline = find_deadline(item_text, future_only_markers=d.kind != "engagement")
             out.append(
                 ExtractedCommitment(
                     doc=doc,

@@ -65,7 +65,7 @@ TOPIC_PATTERNS: dict[str, str] = {
     ),
     "cybersecurity_trust": (
         r"cybers[ée]curit|cybersecurity|cybercrim|cybercriminalit|\bspam|\bcerts?\b|résilien|resilien"
-        r"|sécurit|security|secure|sécuris|confiance|\btrust|menaces?|threats?|comportement responsable"
+        r"|sécurit|security|secure|sécuris|confiance|\btrust(?! fund)|menaces?|threats?|comportement responsable"
         r"|responsible state behaviour|stabilité|stability|abus|chiffrement|encryption"
     ),
     "human_rights": (
@@ -128,7 +128,9 @@ _STRONG_MISSION = {
 }
 
 
-_FORUM_ALIAS = re.compile(r"\b(?:le|du|au|ce) Forum\b(?! (?:du SMSI|de l|des|d'|mondial|régional|national))")
+_FORUM_ALIAS = re.compile(
+    r"\b(?:le|du|au|ce|the) Forum\b(?! (?:du SMSI|de l|des|d'|mondial|régional|national|on|for))"
+)
 
 
 def find_topics(text: str, context: str = "", heading: str = "", forum_is_igf: bool = False) -> list[str]:

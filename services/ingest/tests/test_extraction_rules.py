@@ -1,0 +1,112 @@
+"""Rules on small hand-written texts of the family (English and French), one behaviour a test."""
+
+from __future__ import annotations
+
+import pytest
+from suivi_ingest.extraction import Extractor
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor()
+
+
+def _kinds(ex, text, lang):
+    return [(i.kind, i.text) for i in ex.extract(text, "t.txt", lang)]
+
+
+RESOLUTION_EN = """I. Internet governance
+
+5. We recognize the need to promote greater participation of developing countries in Internet governance.
+
+6. We extend the existing mandate of the Internet Governance Forum for another 10 years.
+
+8. Requests the Secretary-General to submit annually to the General Assembly a report on the progress made;
+
+9. Decides to convene a high-level meeting on the overall review in 2025;
+
+11. The Forum was held in Joao Pessoa in 2015 and attracted 2,400 participants.
+"""
+
+
+def test_english_resolution(ex):
+    items = ex.extract(RESOLUTION_EN, "res.txt", "en")
+    assert [(i.locator, i.kind) for i in items] == [
+        ("§5", "recommendation"),
+        ("§6", "engagement"),
+        ("§8", "call"),
+        ("§9", "engagement"),
+    ]
+    assert "igf_mandate" in items[1].topics
+    assert items[3].deadline == "2025"
+
+
+def test_english_reported_speech_is_not_an_item(ex):
+    text = (
+        "12. Participants stressed that cloud services should be regulated. The session was well attended. "
+        "The Government of Japan announced that it would host the 2023 meeting of the Forum in Kyoto.\n"
+    )
+    items = ex.extract(text, "summary.txt", "en")
+    assert [i.kind for i in items] == ["engagement"]
+    assert items[0].deadline == "2023"
+
+
+def test_french_reported_speech_and_announcement(ex):
+    text = (
+        "10. Plusieurs intervenants ont souligné qu'il était essentiel de protéger la vie privée. "
+        "Le Gouvernement du Kenya a proposé d'accueillir la sixième réunion du Forum en 2011.\n"
+    )
+    items = ex.extract(text, "resume.txt", "fr")
+    assert [i.kind for i in items] == ["engagement"]
+    assert items[0].deadline == "2011"
+
+
+def test_french_performatives(ex):
+    text = (
+        "1. Nous exhortons les États à adopter des lois sur la protection des données.\n\n"
+        "2. Nous nous engageons à réduire la fracture numérique d'ici 2030.\n\n"
+        "3. Nous notons que le commerce électronique augmente.\n\n"
+        "4. Il est essentiel de renforcer les capacités des pays en développement.\n\n"
+        "5. Le Conseil est invité à prendre note du présent document.\n\n"
+        "6. Il est important de noter que le SMSI a adopté une définition.\n"
+    )
+    assert [k for k, _ in _kinds(ex, text, "fr")] == ["call", "engagement", "recommendation"]
+
+
+def test_lead_in_sub_items_inherit_kind(ex):
+    text = (
+        "74. Nous prenons l'engagement d'oeuvrer en faveur du multilinguisme. "
+        "De ce fait, nous souhaitons insister sur la nécessité:\n"
+        "a) de faire progresser l'adoption du multilinguisme;\n"
+        "b) de mettre en oeuvre des programmes de noms de domaine multilingues. (Adopté)\n"
+    )
+    items = ex.extract(text, "t.txt", "fr")
+    assert [(i.locator, i.kind, i.negotiation_status) for i in items] == [
+        ("§74", "engagement", "adopted"),
+        ("§74 a)", "call", "adopted"),
+        ("§74 b)", "call", "adopted"),
+    ]
+
+
+def test_inline_roman_sub_items(ex):
+    text = (
+        "- Certains aspects sur lesquels il faut travailler pour renforcer le FGI incluent (i) la nécessité "
+        "d'une coordination avec d'autres espaces ; (ii) obtenir un financement plus robuste ; (iii) établir "
+        "un mandat plus long.\n"
+    )
+    items = ex.extract(text, "t.txt", "fr")
+    assert [i.locator.rsplit(" ", 1)[-1] for i in items] == ["(i)", "(ii)", "(iii)"]
+    assert "funding" in items[1].topics and all("igf_mandate" in i.topics for i in items)
+
+
+def test_priorities_need_an_action_lead_in(ex):
+    text = (
+        "Chaque article visait trois objectifs :\n\n"
+        "a) Mettre en lumière la progression du dialogue;\n\n"
+        "b) Évaluer les progrès accomplis.\n\n"
+        "# Nos objectifs\n\n"
+        "- Renouveler le mandat du Forum sur la gouvernance de l'Internet avec un financement durable\n"
+    )
+    items = ex.extract(text, "t.txt", "fr")
+    assert [i.kind for i in items] == ["priority"]
+    assert set(items[0].topics) >= {"igf_mandate", "funding"}
