@@ -186,14 +186,16 @@ class IsolatedWorker:
 
     async def call(self, function, *args: Any, timeout: float) -> dict[str, Any]:
         await self.start()
-        assert self._pool is not None
-        future = self._pool.submit(function, *args)
+        pool = self._pool
+        if pool is None:
+            raise WorkerCrashed("The extraction process is not running.")
         try:
+            future = pool.submit(function, *args)
             return await asyncio.wait_for(asyncio.wrap_future(future), max(timeout, 0.01))
         except TimeoutError:
             self._replace()
             raise ExtractionTimeout("timeout") from None
-        except BrokenProcessPool:
+        except (BrokenProcessPool, RuntimeError):  # died now, or between two documents
             self._replace()
             raise WorkerCrashed("crashed") from None
 
