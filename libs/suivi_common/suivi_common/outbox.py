@@ -16,12 +16,13 @@ import zlib
 from datetime import datetime
 
 from nats.js import JetStreamContext
-from sqlalchemy import Column, DateTime, Text, select, text
+from sqlalchemy import Column, Text, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from .db_types import UTCDateTime
 from .events import CloudEvent, utcnow
 from .messaging import publish
 
@@ -35,9 +36,9 @@ class OutboxMessage(SQLModel, table=True):
     event_id: str = Field(unique=True, max_length=64)
     subject: str = Field(max_length=200)
     payload: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
     published_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), index=True, nullable=True)
+        default=None, sa_column=Column(UTCDateTime(), index=True, nullable=True)
     )
 
 
@@ -46,7 +47,7 @@ class InboxMessage(SQLModel, table=True):
 
     consumer: str = Field(primary_key=True, max_length=100)
     event_id: str = Field(primary_key=True, max_length=64)
-    processed_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True)))
+    processed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
 
 
 def add_event(session: AsyncSession, event: CloudEvent) -> None:

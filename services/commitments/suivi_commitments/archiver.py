@@ -1,0 +1,72 @@
+"""Evidence survives link rot: its URL is fetched once, in the background, and kept as captured."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+
+from bs4 import BeautifulSoup
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from suivi_common.db import transaction
+from suivi_common.events import utcnow
+from suivi_common.safe_http import FetchFailed, fetch
+from suivi_common.settings import Settings
+
+from . import repository
+from .models import Evidence
+
+log = logging.getLogger(__name__)
+MAX_ARCHIVE_BYTES = 5 * 1024 * 1024
+
+
+def readable_text(body: bytes, content_type: str) -> str:
+    if "html" in content_type or body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        soup = BeautifulSoup(body, "lxml")
+        for tag in soup(["script", "style", "noscript"]):
+            tag.decompose()
+        return "\n".join(line.strip() for line in soup.get_text("\n").splitlines() if line.strip())
+    if content_type.startswith("text/") or not content_type:
+        return body.decode("utf-8", errors="replace")
+    return ""
+
+
+async def archive_one(sessions: async_sessionmaker, settings: Settings, evidence: Evidence) -> None:
+    try:
+        fetched = await fetch(
+            evidence.url,
+            max_bytes=MAX_ARCHIVE_BYTES,
+            timeout=settings.fetch_timeout_seconds,
+            allow_private=settings.webhook_allow_private,
+        )
+        values = {
+            "archive_status": "archived",
+            "archive_sha256": hashlib.sha256(fetched.body).hexdigest(),
+            "archive_content_type": fetched.content_type[:200],
+            "archive_text": readable_text(fetched.body, fetched.content_type),
+            "archive_error": None,
+        }
+    except FetchFailed as exc:
+        values = {"archive_status": "failed", "archive_error": str(exc)[:500]}
+    async with transaction(sessions) as session:
+        row = await session.get(Evidence, evidence.id)
+        if row is not None:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.archived_at = utcnow()
+
+
+async def run_archiver(sessions: async_sessionmaker, settings: Settings, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            async with sessions() as session:
+                pending = await repository.pending_archives(session)
+            await asyncio.gather(*(archive_one(sessions, settings, e) for e in pending))
+        except Exception:
+            log.exception("evidence archiver failed; retrying")
+            pending = []
+        if not pending:
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=1.0)
+            except TimeoutError:
+                pass

@@ -1,0 +1,31 @@
+"""Request-scoped helpers: units of work and who is acting."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Request
+from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_common.auth import Principal
+from suivi_common.db import transaction
+
+from .service import Actor
+
+
+@asynccontextmanager
+async def writing(request: Request) -> AsyncIterator[AsyncSession]:
+    """A writing unit of work; once it commits, the outbox relay is woken to publish at once."""
+    async with transaction(request.app.state.sessions) as session:
+        yield session
+    request.app.state.relay.wake()
+
+
+@asynccontextmanager
+async def reading(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.sessions() as session:
+        yield session
+
+
+def actor(request: Request, principal: Principal) -> Actor:
+    return Actor(principal.username, request.client.host if request.client else None)

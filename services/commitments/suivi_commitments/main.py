@@ -1,0 +1,114 @@
+"""The commitments service: the system of record, its API, outbox relay and event consumer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from nats.aio.msg import Msg
+from sqlalchemy.exc import IntegrityError
+from suivi_common import events
+from suivi_common.auth import hash_password
+from suivi_common.db import create_engine, migrate, ping, session_factory, transaction
+from suivi_common.events import CloudEvent
+from suivi_common.messaging import PermanentFailure, connect, consume, ensure_stream
+from suivi_common.outbox import OutboxRelay, first_delivery
+from suivi_common.settings import Settings
+from suivi_common.web import create_service_app
+
+from . import repository, service
+from .archiver import run_archiver
+from .models import User
+from .routers import auth, commitments, evidence, stats, status_changes, users
+
+log = logging.getLogger(__name__)
+NAME = "commitments"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def ensure_admin(sessions, settings: Settings) -> str | None:
+    """On an empty database, create the user `admin`; return its password if we generated it."""
+    password = settings.admin_password or secrets.token_urlsafe(12)
+    try:
+        async with transaction(sessions) as session:
+            if await repository.count_users(session):
+                return None
+            session.add(User(username="admin", password_hash=hash_password(password), role="admin"))
+    except IntegrityError:  # a replica starting at the same moment created it first
+        return None
+    return None if settings.admin_password else password
+
+
+def make_extracted_handler(app: FastAPI):
+    async def handle(event: CloudEvent, _: Msg) -> None:
+        if event.type != events.COMMITMENT_EXTRACTED:
+            return
+        if not event.data.get("extraction_id") or not event.data.get("text"):
+            raise PermanentFailure(f"extracted event {event.id} lacks extraction_id or text")
+        async with transaction(app.state.sessions) as session:
+            if await first_delivery(session, "commitments.extracted", event.id):
+                await service.consolidate_extracted(session, event.data)
+        app.state.relay.wake()
+
+    return handle
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        engine = create_engine(settings.database_url_for(NAME), NAME)
+        await migrate(engine, MIGRATIONS, NAME)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.sessions = sessions = session_factory(engine)
+        generated = await ensure_admin(sessions, settings)
+        if generated:
+            print(f"Created the user 'admin' with password: {generated}  (shown once)", flush=True)
+        app.state.generated_admin_password = generated
+        nc = await connect(settings.nats_servers, f"suivi-{NAME}")
+        js = nc.jetstream()
+        await ensure_stream(js, settings.stream_replicas)
+        app.state.nats = nc
+        app.state.relay = relay = OutboxRelay(sessions, NAME)
+        stop = asyncio.Event()
+        tasks = [
+            asyncio.create_task(relay.run(js, stop), name="commitments-outbox"),
+            asyncio.create_task(
+                consume(
+                    js,
+                    subject=events.COMMITMENT_EXTRACTED,
+                    durable="commitments-extracted",
+                    handler=make_extracted_handler(app),
+                    stop=stop,
+                ),
+                name="commitments-consumer",
+            ),
+            asyncio.create_task(run_archiver(sessions, settings, stop), name="commitments-archiver"),
+        ]
+        try:
+            yield
+        finally:
+            stop.set()
+            relay.wake()
+            await asyncio.wait(tasks, timeout=5)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await nc.close()
+            await engine.dispose()
+
+    async def database_ready() -> None:
+        await ping(app.state.engine)
+
+    async def nats_ready() -> None:
+        if not app.state.nats.is_connected:
+            raise ConnectionError("NATS is not connected")
+
+    app = create_service_app(NAME, settings, lifespan, {"database": database_ready, "nats": nats_ready})
+    for module in (auth, commitments, status_changes, evidence, users, stats):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,334 @@
+"""Every query of the commitments service, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, select, text, true
+from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_common.errors import AppError
+from suivi_common.listing import ListQuery
+
+from .models import AuditEntry, Commitment, CommitmentTag, Evidence, Source, StatusChange, User
+from .vocabulary import STATUSES_DONE
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text_: str) -> str:
+    """Lowercase without diacritics: what full-text search indexes and matches, in any language."""
+    decomposed = unicodedata.normalize("NFKD", text_.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _full_text(session: AsyncSession, q: str) -> ColumnElement[bool]:
+    words = _WORD.findall(fold(q))[:20]
+    if not words:
+        return true()
+    if session.bind.dialect.name == "postgresql":
+        query = " & ".join(f"{word}:*" for word in words)
+        return text("commitments.search @@ to_tsquery('simple', :fts)").bindparams(fts=query)
+    query = " ".join(f'"{word}"*' for word in words)
+    matches = text("SELECT rowid FROM commitments_fts WHERE commitments_fts MATCH :fts").bindparams(
+        bindparam("fts", query)
+    )
+    return Commitment.id.in_(matches)
+
+
+def _tagged(facet: str, values: list[Any]) -> ColumnElement[bool]:
+    return exists().where(
+        CommitmentTag.commitment_id == Commitment.id,
+        CommitmentTag.facet == facet,
+        CommitmentTag.value.in_([str(v) for v in values]),
+    )
+
+
+def _overdue_condition(overdue: bool) -> ColumnElement[bool]:
+    late = and_(Commitment.deadline_date < date.today(), Commitment.status.not_in(STATUSES_DONE))
+    return late if overdue else ~late | Commitment.deadline_date.is_(None)
+
+
+def _truthy(value: Any) -> bool:
+    return value in (True, 1, "true", "1", "yes")
+
+
+COMMITMENT_SORTS = {"id", "title", "status", "kind", "deadline", "created_at", "updated_at", "version"}
+
+
+def commitment_conditions(session: AsyncSession, filters: dict[str, Any], admin: bool) -> list:
+    conditions: list = []
+    if not (admin and _truthy(filters.get("deleted"))):
+        conditions.append(Commitment.deleted_at.is_(None))
+    for key, value in filters.items():
+        if value is None or value == "" or value == []:
+            continue
+        if key == "id":
+            conditions.append(Commitment.id.in_(_ints("id", value)))
+        elif key == "q":
+            conditions.append(_full_text(session, str(value)))
+        elif key in ("status", "kind"):
+            conditions.append(getattr(Commitment, key).in_([str(v) for v in _as_list(value)]))
+        elif key in ("topics", "topic"):
+            conditions.append(_tagged("topic", _as_list(value)))
+        elif key in ("actors", "actor"):
+            conditions.append(_tagged("actor", _as_list(value)))
+        elif key == "document_id":
+            ids = _ints("document_id", value)
+            conditions.append(
+                exists().where(Source.commitment_id == Commitment.id, Source.document_id.in_(ids))
+            )
+        elif key == "extraction_id":
+            conditions.append(
+                exists().where(Source.commitment_id == Commitment.id, Source.extraction_id == str(value))
+            )
+        elif key == "overdue":
+            conditions.append(_overdue_condition(_truthy(value)))
+        elif key == "deleted":
+            continue
+        else:
+            raise AppError(f"Unknown filter '{key}' for commitments.", 400, {key: "unknown filter"})
+    return conditions
+
+
+def _ints(name: str, value: Any) -> list[int]:
+    try:
+        return [int(v) for v in _as_list(value)]
+    except (TypeError, ValueError) as exc:
+        raise AppError(f"The '{name}' filter takes whole numbers.", 400, {name: "not a number"}) from exc
+
+
+def _ordered(statement: Select, model, query: ListQuery, allowed: set[str]) -> Select:
+    if query.sort_field not in allowed:
+        raise AppError(
+            f"Cannot sort by '{query.sort_field}'; sortable fields: {', '.join(sorted(allowed))}.", 400
+        )
+    column = getattr(model, query.sort_field)
+    primary = column.desc() if query.sort_order == "DESC" else column.asc()
+    tiebreak = model.id.desc() if query.sort_order == "DESC" else model.id.asc()
+    return statement.order_by(primary, tiebreak)
+
+
+async def list_commitments(
+    session: AsyncSession, query: ListQuery, admin: bool = False
+) -> tuple[Sequence[Commitment], int]:
+    conditions = commitment_conditions(session, query.filter, admin)
+    total = (
+        await session.execute(select(func.count()).select_from(Commitment).where(*conditions))
+    ).scalar_one()
+    statement = _ordered(select(Commitment).where(*conditions), Commitment, query, COMMITMENT_SORTS)
+    rows = (await session.execute(statement.offset(query.offset).limit(query.limit))).scalars().all()
+    return rows, total
+
+
+async def iter_commitments(session: AsyncSession, filters: dict[str, Any], admin: bool, batch: int = 500):
+    """All matching commitments in id order, a batch at a time (keyset paging, for exports)."""
+    conditions = commitment_conditions(session, filters, admin)
+    last_id = 0
+    while True:
+        statement = (
+            select(Commitment)
+            .where(*conditions, Commitment.id > last_id)
+            .order_by(Commitment.id)
+            .limit(batch)
+        )
+        rows = (await session.execute(statement)).scalars().all()
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1].id
+
+
+async def sources_by_commitment(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[Source]]:
+    found: dict[int, list[Source]] = {i: [] for i in ids}
+    if ids:
+        statement = select(Source).where(Source.commitment_id.in_(ids)).order_by(Source.id)
+        for source in (await session.execute(statement)).scalars():
+            found[source.commitment_id].append(source)
+    return found
+
+
+async def get_commitment(session: AsyncSession, commitment_id: int) -> Commitment | None:
+    return await session.get(Commitment, commitment_id)
+
+
+async def source_by_extraction(session: AsyncSession, extraction_id: str) -> Source | None:
+    statement = select(Source).where(Source.extraction_id == extraction_id)
+    return (await session.execute(statement)).scalars().first()
+
+
+async def by_fingerprint(session: AsyncSession, value: str) -> Commitment | None:
+    statement = (
+        select(Commitment)
+        .where(Commitment.fingerprint == value, Commitment.deleted_at.is_(None))
+        .order_by(Commitment.id)
+    )
+    return (await session.execute(statement)).scalars().first()
+
+
+async def consolidation_candidates(
+    session: AsyncSession, kind: str, topics: list[str], limit: int = 2000
+) -> Sequence[Commitment]:
+    """Commitments that might be the same one: same kind and at least one shared topic."""
+    if not topics:
+        return []
+    statement = (
+        select(Commitment)
+        .where(Commitment.deleted_at.is_(None), Commitment.kind == kind, _tagged("topic", topics))
+        .order_by(Commitment.id.desc())
+        .limit(limit)
+    )
+    return (await session.execute(statement)).scalars().all()
+
+
+async def replace_tags(session: AsyncSession, commitment: Commitment) -> None:
+    await session.execute(
+        CommitmentTag.__table__.delete().where(CommitmentTag.commitment_id == commitment.id)
+    )
+    for facet, values in (("topic", commitment.topics), ("actor", commitment.actors)):
+        for value in dict.fromkeys(values):
+            session.add(CommitmentTag(commitment_id=commitment.id, facet=facet, value=value))
+
+
+async def has_history(session: AsyncSession, commitment_id: int) -> bool:
+    changes = select(StatusChange.id).where(StatusChange.commitment_id == commitment_id).limit(1)
+    evidence = select(Evidence.id).where(Evidence.commitment_id == commitment_id).limit(1)
+    return bool((await session.execute(changes)).first() or (await session.execute(evidence)).first())
+
+
+# -- status changes, evidence, users, audit: simple lists on one table each --------------------------
+
+SIMPLE_SORTS = {
+    StatusChange: {"id", "changed_at", "to_status", "from_status", "commitment_id"},
+    Evidence: {"id", "added_at", "published_at", "title", "commitment_id"},
+    User: {"id", "username", "role", "created_at", "active"},
+    AuditEntry: {"id", "at", "actor", "action", "resource"},
+}
+SIMPLE_FILTERS = {
+    StatusChange: {"id", "commitment_id", "to_status", "from_status", "changed_by"},
+    Evidence: {"id", "commitment_id", "added_by", "archive_status"},
+    User: {"id", "role", "active", "username"},
+    AuditEntry: {"id", "actor", "action", "resource", "resource_id"},
+}
+
+
+async def list_simple(session: AsyncSession, model, query: ListQuery, resource: str):
+    conditions = []
+    for key, value in query.filter.items():
+        if value is None or value == "":
+            continue
+        if key == "q" and model is User:
+            conditions.append(User.username.contains(str(value)))
+            continue
+        if key not in SIMPLE_FILTERS[model]:
+            raise AppError(f"Unknown filter '{key}' for {resource}.", 400, {key: "unknown filter"})
+        column = getattr(model, key)
+        values = _as_list(value)
+        if key.endswith("id") or key == "id":
+            values = _ints(key, values)
+        conditions.append(column.in_(values) if values else false())
+    total = (await session.execute(select(func.count()).select_from(model).where(*conditions))).scalar_one()
+    statement = _ordered(select(model).where(*conditions), model, query, SIMPLE_SORTS[model])
+    rows = (await session.execute(statement.offset(query.offset).limit(query.limit))).scalars().all()
+    return rows, total
+
+
+async def evidence_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Evidence]:
+    if not ids:
+        return {}
+    rows = (await session.execute(select(Evidence).where(Evidence.id.in_(ids)))).scalars().all()
+    return {row.id: row for row in rows}
+
+
+async def user_by_name(session: AsyncSession, username: str) -> User | None:
+    return (await session.execute(select(User).where(User.username == username))).scalars().first()
+
+
+async def count_users(session: AsyncSession) -> int:
+    return (await session.execute(select(func.count()).select_from(User))).scalar_one()
+
+
+async def pending_archives(session: AsyncSession, limit: int = 10) -> Sequence[Evidence]:
+    statement = (
+        select(Evidence).where(Evidence.archive_status == "pending").order_by(Evidence.id).limit(limit)
+    )
+    return (await session.execute(statement)).scalars().all()
+
+
+# -- dashboard figures ----------------------------------------------------------------------------
+
+
+async def stats(session: AsyncSession) -> dict[str, Any]:
+    live = Commitment.deleted_at.is_(None)
+    total = (await session.execute(select(func.count()).select_from(Commitment).where(live))).scalar_one()
+
+    async def grouped(column, *where) -> dict[str, int]:
+        statement = select(column, func.count()).where(*where).group_by(column)
+        return {str(key): count for key, count in (await session.execute(statement)).all()}
+
+    by_status = await grouped(Commitment.status, live)
+    by_kind = await grouped(Commitment.kind, live)
+    tag_join = select(CommitmentTag.facet, CommitmentTag.value, func.count()).join(
+        Commitment, Commitment.id == CommitmentTag.commitment_id
+    )
+    by_topic: dict[str, int] = {}
+    by_actor: dict[str, int] = {}
+    for facet, value, count in (
+        await session.execute(tag_join.where(live).group_by(CommitmentTag.facet, CommitmentTag.value))
+    ).all():
+        (by_topic if facet == "topic" else by_actor)[value] = count
+    documents = (
+        await session.execute(
+            select(
+                Source.document_id,
+                func.max(Source.document_title),
+                func.count(Source.commitment_id.distinct()),
+            )
+            .join(Commitment, Commitment.id == Source.commitment_id)
+            .where(live, Source.document_id.is_not(None))
+            .group_by(Source.document_id)
+            .order_by(Source.document_id)
+        )
+    ).all()
+    overdue = (
+        await session.execute(
+            select(func.count()).select_from(Commitment).where(live, _overdue_condition(True))
+        )
+    ).scalar_one()
+    if session.bind.dialect.name == "postgresql":
+        month = func.to_char(StatusChange.changed_at, "YYYY-MM")
+    else:
+        month = func.strftime("%Y-%m", StatusChange.changed_at)
+    months = (
+        await session.execute(select(month, func.count()).group_by(month).order_by(month.desc()).limit(24))
+    ).all()
+    recent = (
+        (await session.execute(select(StatusChange).order_by(StatusChange.id.desc()).limit(10)))
+        .scalars()
+        .all()
+    )
+    return {
+        "total": total,
+        "by_status": by_status,
+        "by_topic": by_topic,
+        "by_actor": by_actor,
+        "by_kind": by_kind,
+        "by_document": [{"document_id": d, "title": t, "count": c} for d, t, c in documents],
+        "overdue": overdue,
+        "changes_by_month": [{"month": m, "count": c} for m, c in reversed(months)],
+        "recent_changes": recent,
+    }
+
+
+def search_text(commitment: Commitment, sources: Sequence[Source]) -> str:
+    parts = [commitment.title, commitment.text]
+    for source in sources:
+        parts.extend(filter(None, (source.text, source.document_title, source.locator)))
+    return fold(" ".join(dict.fromkeys(parts)))

@@ -1,0 +1,118 @@
+import csv
+import io
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from suivi_common.auth import Admin, Monitor, Viewer
+from suivi_common.errors import NotFound
+from suivi_common.listing import ListQuery, list_query, set_content_range
+
+from .. import repository, service
+from ..deps import actor, reading, writing
+from ..schemas import CommitmentCreate, CommitmentPublic, CommitmentUpdate
+
+router = APIRouter(prefix="/api/commitments", tags=["commitments"])
+EXPORT_COLUMNS = ("id", "title", "text", "kind", "actors", "topics", "status", "deadline", "overdue",
+                  "documents", "locators", "version", "created_at", "updated_at")  # fmt: skip
+
+
+@router.get("", response_model=list[CommitmentPublic])
+async def list_commitments(
+    request: Request, response: Response, principal: Viewer, query: Annotated[ListQuery, Depends(list_query)]
+):
+    async with reading(request) as session:
+        rows, total = await repository.list_commitments(session, query, admin=principal.can("admin"))
+        sources = await repository.sources_by_commitment(session, [row.id for row in rows])
+    set_content_range(response, query, "commitments", total, len(rows))
+    return [service.public_commitment(row, sources[row.id]) for row in rows]
+
+
+@router.get("/export")
+async def export_commitments(
+    request: Request,
+    principal: Viewer,
+    format: Literal["csv", "json"] = "csv",
+    filter: str | None = Query(None, description="the list's filter, as JSON"),
+):
+    filters = list_query(None, None, filter).filter
+    admin = principal.can("admin")
+    async with reading(request) as session:  # fail early on a bad filter, before streaming starts
+        repository.commitment_conditions(session, filters, admin)
+
+    async def rows():
+        async with reading(request) as session:
+            async for batch in repository.iter_commitments(session, filters, admin):
+                sources = await repository.sources_by_commitment(session, [c.id for c in batch])
+                for commitment in batch:
+                    yield service.public_commitment(commitment, sources[commitment.id])
+
+    if format == "json":
+        return StreamingResponse(
+            _json_lines(rows()), media_type="application/json", headers=_attachment("json")
+        )
+    return StreamingResponse(
+        _csv_lines(rows()), media_type="text/csv; charset=utf-8", headers=_attachment("csv")
+    )
+
+
+def _attachment(extension: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="commitments.{extension}"'}
+
+
+async def _json_lines(rows):
+    yield "["
+    first = True
+    async for row in rows:
+        yield ("" if first else ",") + row.model_dump_json()
+        first = False
+    yield "]"
+
+
+async def _csv_lines(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    async for row in rows:
+        writer.writerow(
+            [
+                row.id, row.title, row.text, row.kind, ";".join(row.actors), ";".join(row.topics), row.status,
+                row.deadline or "", row.overdue,
+                ";".join(dict.fromkeys(s.document_title or str(s.document_id) for s in row.sources)),
+                ";".join(s.locator or "" for s in row.sources), row.version,
+                row.created_at.isoformat(), row.updated_at.isoformat(),
+            ]
+        )  # fmt: skip
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+@router.get("/{commitment_id}", response_model=CommitmentPublic)
+async def get_commitment(request: Request, commitment_id: int, principal: Viewer):
+    async with reading(request) as session:
+        commitment = await repository.get_commitment(session, commitment_id)
+        if commitment is None or (commitment.deleted_at is not None and not principal.can("admin")):
+            raise NotFound(f"Commitment {commitment_id} does not exist.")
+        return await service.load_public(session, commitment)
+
+
+@router.post("", response_model=CommitmentPublic, status_code=201)
+async def create_commitment(request: Request, data: CommitmentCreate, principal: Monitor):
+    async with writing(request) as session:
+        return await service.create_commitment(session, data, actor(request, principal))
+
+
+@router.put("/{commitment_id}", response_model=CommitmentPublic)
+async def update_commitment(
+    request: Request, commitment_id: int, patch: CommitmentUpdate, principal: Monitor
+):
+    async with writing(request) as session:
+        return await service.update_commitment(session, commitment_id, patch, actor(request, principal))
+
+
+@router.delete("/{commitment_id}", response_model=CommitmentPublic)
+async def delete_commitment(request: Request, commitment_id: int, principal: Admin):
+    async with writing(request) as session:
+        return await service.delete_commitment(session, commitment_id, actor(request, principal))

@@ -1,0 +1,55 @@
+"""The closed vocabularies of a commitment (../shared/eval/ANNOTATION.md and API.md)."""
+
+STATUSES = (
+    "not_assessed",
+    "not_started",
+    "in_progress",
+    "stalled",
+    "partially_achieved",
+    "achieved",
+    "abandoned",
+)
+STATUSES_NEEDING_EVIDENCE = frozenset({"partially_achieved", "achieved", "abandoned"})
+STATUSES_DONE = frozenset({"achieved", "abandoned"})
+
+KINDS = ("engagement", "call", "recommendation", "priority")
+
+ACTORS = (
+    "states",
+    "private_sector",
+    "civil_society",
+    "technical_community",
+    "academia",
+    "intergovernmental_orgs",
+    "international_orgs",
+    "un_system",
+    "igf",
+    "itu",
+    "wsis",
+    "donors",
+    "platforms",
+    "all_stakeholders",
+    "unspecified",
+)
+
+TOPICS = (
+    "igf_mandate",
+    "funding",
+    "nri_coordination",
+    "gdc_wsis_alignment",
+    "multistakeholder_participation",
+    "connectivity_access",
+    "critical_internet_resources",
+    "cybersecurity_trust",
+    "human_rights",
+    "capacity_building",
+    "multilingualism_diversity",
+    "ai_emerging_tech",
+    "environment",
+    "online_safety",
+    "digital_public_infrastructure",
+    "development_sdgs",
+)
+MISSION_TOPICS = ("igf_mandate", "funding", "nri_coordination", "gdc_wsis_alignment")
+
+NEGOTIATION_STATUSES = ("adopted", "bracketed", "none")

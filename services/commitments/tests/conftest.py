@@ -1,0 +1,63 @@
+import asyncio
+from contextlib import asynccontextmanager
+
+import httpx
+import nats
+import pytest
+from suivi_commitments.main import create_app
+from suivi_common.events import CloudEvent
+from suivi_common.settings import Settings
+
+
+@asynccontextmanager
+async def running_app(settings: Settings):
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://suivi.test") as client:
+            client.app = app
+            yield client
+
+
+@pytest.fixture
+def settings(tmp_path, nats_server, database_url):
+    return Settings(
+        data_dir=tmp_path, database_url=database_url, nats_url=nats_server.url, admin_password="adminpass1"
+    )
+
+
+@pytest.fixture
+async def client(settings):
+    async with running_app(settings) as client:
+        yield client
+
+
+class EventLog:
+    """Every event of a subject seen on NATS (core subscription), for assertions."""
+
+    def __init__(self):
+        self.events: list[CloudEvent] = []
+
+    def of(self, event_type: str, subject: str | None = None) -> list[CloudEvent]:
+        return [e for e in self.events if e.type == event_type and (subject is None or e.subject == subject)]
+
+    async def wait_for(
+        self, event_type: str, subject: str | None = None, count: int = 1, timeout: float = 10
+    ):
+        async with asyncio.timeout(timeout):
+            while len(self.of(event_type, subject)) < count:
+                await asyncio.sleep(0.02)
+        return self.of(event_type, subject)
+
+
+@pytest.fixture
+async def event_log(nats_server):
+    log = EventLog()
+    nc = await nats.connect(nats_server.url)
+
+    async def on_message(message):
+        log.events.append(CloudEvent.from_json(message.data))
+
+    await nc.subscribe("suivi.>", cb=on_message)
+    yield log
+    await nc.drain()

@@ -1,0 +1,160 @@
+"""The commitments resource: react-admin's list contract, edits with versions, deletes."""
+
+import json
+
+from suivi_common.testing import auth
+
+SAMPLE = {
+    "text": "Nous nous engageons à renouveler le mandat du Forum sur la gouvernance de l'Internet.",
+    "kind": "engagement",
+    "topics": ["igf_mandate"],
+    "actors": ["states"],
+    "deadline": "2026",
+}
+
+
+async def create(client, **overrides):
+    response = await client.post("/api/commitments", json=SAMPLE | overrides, headers=auth("monitor"))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_create_and_read(client):
+    created = await create(client)
+    assert created["status"] == "not_assessed"
+    assert created["version"] == 1
+    assert created["title"].startswith("Nous nous engageons")
+    fetched = await client.get(f"/api/commitments/{created['id']}", headers=auth("viewer"))
+    assert fetched.json() == created
+
+
+async def test_list_sorts_pages_and_filters(client):
+    texts = [
+        "Renforcer le financement durable du FGI.",
+        "Assurer la cybersécurité des réseaux.",
+        "Soutenir les IGF nationaux.",
+    ]
+    topics = [["funding"], ["cybersecurity_trust"], ["nri_coordination"]]
+    ids = [(await create(client, text=t, topics=tp))["id"] for t, tp in zip(texts, topics, strict=True)]
+    response = await client.get(
+        "/api/commitments",
+        params={"sort": json.dumps(["id", "DESC"]), "range": json.dumps([0, 1])},
+        headers=auth("viewer"),
+    )
+    assert response.headers["content-range"] == "commitments 0-1/3"
+    assert [c["id"] for c in response.json()] == [ids[2], ids[1]]
+
+    async def ids_for(filter_):
+        r = await client.get(
+            "/api/commitments", params={"filter": json.dumps(filter_)}, headers=auth("viewer")
+        )
+        assert r.status_code == 200, r.text
+        return sorted(c["id"] for c in r.json())
+
+    assert await ids_for({"q": "cybersecurite"}) == [ids[1]]  # accents folded
+    assert await ids_for({"q": "financ"}) == [ids[0]]  # prefix match
+    assert await ids_for({"id": [ids[0], ids[2]]}) == [ids[0], ids[2]]
+    assert await ids_for({"topics": "nri_coordination"}) == [ids[2]]
+    assert await ids_for({"status": ["not_assessed"], "kind": "engagement"}) == ids
+    assert await ids_for({"overdue": True}) == []
+
+
+async def test_bad_list_parameters_are_400(client):
+    for params in (
+        {"sort": "nope"},
+        {"range": "[5,1]"},
+        {"filter": '{"colour": 1}'},
+        {"sort": '["secret","ASC"]'},
+    ):
+        response = await client.get("/api/commitments", params=params, headers=auth("viewer"))
+        assert response.status_code == 400, params
+        assert response.json()["message"]
+
+
+async def test_update_needs_current_version(client):
+    created = await create(client)
+    url = f"/api/commitments/{created['id']}"
+    ok = await client.put(url, json=created | {"title": "Mandat du FGI"}, headers=auth("monitor"))
+    assert ok.status_code == 200 and ok.json()["version"] == 2 and ok.json()["title"] == "Mandat du FGI"
+    stale = await client.put(url, json=created | {"title": "Autre"}, headers=auth("monitor"))
+    assert stale.status_code == 409
+    assert "version" in stale.json()["message"]
+    partial = await client.put(url, json={"deadline": "2030"}, headers=auth("monitor"))
+    assert partial.status_code == 200 and partial.json()["deadline"] == "2030"
+
+
+async def test_put_cannot_change_status(client):
+    created = await create(client)
+    response = await client.put(
+        f"/api/commitments/{created['id']}", json=created | {"status": "achieved"}, headers=auth("monitor")
+    )
+    assert response.status_code == 422
+    assert "status_changes" in response.json()["message"]
+
+
+async def test_invalid_input_names_the_field(client):
+    response = await client.post(
+        "/api/commitments", json={"text": " ", "kind": "wish"}, headers=auth("monitor")
+    )
+    assert response.status_code == 422
+    assert {"text", "kind"} <= set(response.json()["errors"])
+
+
+async def test_roles(client):
+    assert (await client.get("/api/commitments")).status_code == 401
+    assert (await client.post("/api/commitments", json=SAMPLE, headers=auth("viewer"))).status_code == 403
+    created = await create(client)
+    assert (
+        await client.delete(f"/api/commitments/{created['id']}", headers=auth("monitor"))
+    ).status_code == 403
+
+
+async def test_delete_with_history_is_soft(client):
+    plain = await create(client)
+    assert (await client.delete(f"/api/commitments/{plain['id']}", headers=auth("admin"))).status_code == 200
+    assert (await client.get(f"/api/commitments/{plain['id']}", headers=auth("admin"))).status_code == 404
+
+    kept = await create(client)
+    change = {
+        "commitment_id": kept["id"],
+        "to_status": "in_progress",
+        "rationale": "Début",
+        "expected_version": 1,
+    }
+    assert (await client.post("/api/status_changes", json=change, headers=auth("monitor"))).status_code == 201
+    assert (await client.delete(f"/api/commitments/{kept['id']}", headers=auth("admin"))).status_code == 200
+    assert (await client.get(f"/api/commitments/{kept['id']}", headers=auth("viewer"))).status_code == 404
+    archived = await client.get(f"/api/commitments/{kept['id']}", headers=auth("admin"))
+    assert archived.json()["deleted"] is True
+    history = await client.get(
+        "/api/status_changes",
+        params={"filter": json.dumps({"commitment_id": kept["id"]})},
+        headers=auth("viewer"),
+    )
+    assert len(history.json()) == 1
+
+
+async def test_export_csv_and_json(client):
+    await create(client)
+    await create(
+        client, text="Promouvoir le multilinguisme sur l'Internet.", topics=["multilingualism_diversity"]
+    )
+    csv_response = await client.get(
+        "/api/commitments/export", params={"format": "csv"}, headers=auth("viewer")
+    )
+    lines = csv_response.text.strip().splitlines()
+    assert lines[0].startswith("id,title,text") and len(lines) == 3
+    filtered = await client.get(
+        "/api/commitments/export",
+        params={"format": "json", "filter": json.dumps({"topics": ["igf_mandate"]})},
+        headers=auth("viewer"),
+    )
+    assert [c["topics"] for c in filtered.json()] == [["igf_mandate"]]
+
+
+async def test_stats(client):
+    await create(client)
+    stats = (await client.get("/api/stats", headers=auth("viewer"))).json()
+    assert stats["total"] == 1
+    assert stats["by_topic"] == {"igf_mandate": 1}
+    assert stats["by_status"] == {"not_assessed": 1}

@@ -1,0 +1,189 @@
+"""The `suivi` command: run everything, serve one service, extract offline, manage users."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("commitments", "ingest", "notify")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="suivi", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="everything on one origin, with an embedded nats-server")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--data-dir", type=Path, help="where databases and the NATS store live (default var/)")
+
+    serve = commands.add_parser("serve", help="one service alone (SUIVI_NATS_URL must be set)")
+    serve.add_argument("service", choices=SERVICES)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    extract = commands.add_parser("extract", help="extract commitments from files, offline")
+    extract.add_argument("paths", nargs="+", type=Path)
+    extract.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    extract.add_argument("--language", help="force a language (fr, en) instead of detecting it")
+
+    users = commands.add_parser("users", help="manage accounts")
+    user_commands = users.add_subparsers(dest="users_command", required=True)
+    create = user_commands.add_parser("create")
+    create.add_argument("--username", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--role", choices=("admin", "monitor", "viewer"), default="viewer")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "run":
+        return _run(args)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "extract":
+        return _extract(args)
+    return asyncio.run(_create_user(args))
+
+
+def _settings(**overrides):
+    from suivi_common.settings import Settings
+
+    return Settings(**overrides)
+
+
+def _run(args) -> int:
+    import uvicorn
+    from suivi_common.nats_server import EmbeddedNats
+
+    from .gateway import Gateway
+
+    if args.data_dir:
+        os.environ["SUIVI_DATA_DIR"] = str(args.data_dir)
+    settings = _settings()
+    if "SUIVI_LOAD_SAMPLES" not in os.environ:
+        settings.load_samples = True  # the bundled corpus, on the first start only
+    url = f"http://{args.host}:{args.port}"
+    nats = None
+    if not settings.nats_servers:
+        nats = EmbeddedNats(settings.data_dir / "nats")
+        nats.start()
+        settings.nats_url = nats.url
+        print(f"Started nats-server with JetStream at {nats.url} (store {nats.store_dir})", flush=True)
+    try:
+        gateway = Gateway(
+            _apps(settings), REPO_ROOT / "frontend" / "dist", lambda g: _announce(g, url, settings)
+        )
+        server = uvicorn.Server(uvicorn.Config(gateway, host=args.host, port=args.port, log_level="info"))
+        server.run()
+        return 0 if server.started else 1
+    finally:
+        if nats:
+            nats.stop()
+
+
+def _apps(settings) -> dict:
+    from suivi_commitments.main import create_app as commitments_app
+    from suivi_ingest.main import create_app as ingest_app
+    from suivi_notify.main import create_app as notify_app
+
+    return {
+        "commitments": commitments_app(settings),
+        "ingest": ingest_app(settings),
+        "notify": notify_app(settings),
+    }
+
+
+def _announce(gateway, url: str, settings) -> None:
+    password = gateway.apps["commitments"].state.generated_admin_password
+    if password:
+        login = f"log in as 'admin' with password '{password}' (shown once; change it in Users)"
+    elif settings.admin_password:
+        login = "log in as 'admin' with the password in SUIVI_ADMIN_PASSWORD"
+    else:
+        login = "log in with your account ('admin' was created on the first start)"
+    print(f"\nSuivi is running at {url} — {login}\n", flush=True)
+
+
+def _serve(args) -> int:
+    import uvicorn
+
+    settings = _settings()
+    if not settings.nats_servers:
+        print("suivi serve needs SUIVI_NATS_URL (suivi run starts an embedded nats-server).", file=sys.stderr)
+        return 2
+    app = _apps_for(args.service, settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _apps_for(service: str, settings):
+    if service == "commitments":
+        from suivi_commitments.main import create_app
+    elif service == "ingest":
+        from suivi_ingest.main import create_app
+    else:
+        from suivi_notify.main import create_app
+    return create_app(settings)
+
+
+def _extract(args) -> int:
+    from suivi_ingest.extraction import Extractor, UnreadableDocument, UnsupportedLanguage, read_document
+
+    extractor = Extractor()
+    failures = 0
+    for path in args.paths:
+        try:
+            document = read_document(path.read_bytes(), path.name)
+            items = extractor.extract(
+                document.text, doc=path.name, language=args.language or document.language
+            )
+        except (OSError, UnreadableDocument, UnsupportedLanguage) as exc:
+            print(f"suivi extract: {path}: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        for item in items:
+            if args.format == "jsonl":
+                sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                topics = ",".join(item.topics)
+                text = item.text if len(item.text) <= 90 else item.text[:89] + "…"
+                sys.stdout.write(
+                    f"{item.doc[:28]:28}  {item.locator[:22]:22}  {item.kind:14}  {topics[:40]:40}  {text}\n"
+                )
+    return 1 if failures else 0
+
+
+async def _create_user(args) -> int:
+    from suivi_commitments.main import MIGRATIONS, NAME
+    from suivi_commitments.schemas import UserCreate
+    from suivi_commitments.service import Actor, create_user
+    from suivi_common.db import create_engine, migrate, session_factory, transaction
+    from suivi_common.errors import AppError
+
+    settings = _settings()
+    engine = create_engine(settings.database_url_for(NAME), NAME)
+    try:
+        await migrate(engine, MIGRATIONS, NAME)
+        data = UserCreate(username=args.username, password=args.password, role=args.role)
+        async with transaction(session_factory(engine)) as session:
+            await create_user(session, data, Actor("cli"))
+    except AppError as exc:
+        print(f"suivi users create: {exc.message}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"suivi users create: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    print(f"Created {args.role} '{args.username}'.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
