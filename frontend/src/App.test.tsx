@@ -62,5 +62,7 @@ describe('language', () => {
         expect(browserLocale('de-DE')).toBe('en');
         expect(makeI18nProvider('fr').translate('suivi.status.achieved')).toBe('Tenu');
         expect(makeI18nProvider('en').translate('suivi.status.achieved')).toBe('Achieved');
+        // Dotted ids (event types) are looked up whole.
+        expect(makeI18nProvider('en').translate('suivi.event_type.suivi.webhook.test')).toBe('Webhook test');
     });
 });

@@ -63,7 +63,11 @@ export const CommitmentList = () => {
                     linkType="show"
                 />
             ) : (
-                <Datagrid rowClick="show" bulkActionButtons={false}>
+                <Datagrid
+                    rowClick="show"
+                    bulkActionButtons={false}
+                    sx={{ '& .column-title': { minWidth: 280, width: '40%' }, '& .column-id': { width: 48 } }}
+                >
                     <TextField source="id" />
                     <LinkToRecordField source="title" fallback="text" />
                     <TermField source="kind" namespace="kind" />
