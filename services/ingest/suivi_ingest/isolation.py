@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any
@@ -185,19 +185,30 @@ class IsolatedWorker:
                 raise WorkerCrashed("The extraction process could not be started.") from exc
 
     async def call(self, function, *args: Any, timeout: float) -> dict[str, Any]:
-        await self.start()
-        pool = self._pool
-        if pool is None:
-            raise WorkerCrashed("The extraction process is not running.")
+        future = await self._submit(function, *args)
         try:
-            future = pool.submit(function, *args)
             return await asyncio.wait_for(asyncio.wrap_future(future), max(timeout, 0.01))
         except TimeoutError:
             self._replace()
             raise ExtractionTimeout("timeout") from None
-        except (BrokenProcessPool, RuntimeError):  # died now, or between two documents
+        except BrokenProcessPool:
             self._replace()
             raise WorkerCrashed("crashed") from None
+
+    async def _submit(self, function, *args: Any) -> Future:
+        """Hand the work to a live worker; one that died while idle is replaced first, not blamed."""
+        for attempt in range(2):
+            await self.start()
+            pool = self._pool
+            try:
+                if pool is None:
+                    raise RuntimeError("no worker")
+                return pool.submit(function, *args)
+            except (BrokenProcessPool, RuntimeError):
+                self._discard()
+                if attempt:
+                    raise WorkerCrashed("The extraction process could not be started.") from None
+        raise AssertionError("unreachable")
 
     def _replace(self) -> None:
         """Kill the worker and start warming its successor at once, ready for the next document."""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+
 from suivi_ingest import isolation
 from suivi_ingest.isolation import IsolatedWorker
 
@@ -20,3 +24,15 @@ async def test_the_worker_runs_under_the_memory_limit():
     finally:
         await worker.close()
     assert worker.pids == []
+
+
+async def test_a_worker_that_died_while_idle_is_replaced_without_failing_the_next_call():
+    worker = IsolatedWorker(memory_mb=200)
+    try:
+        first = await worker.call(isolation.ping, timeout=60)
+        os.kill(first["pid"], signal.SIGKILL)
+        await asyncio.sleep(0.5)  # the pool notices the death between two calls
+        second = await worker.call(isolation.ping, timeout=60)
+        assert second["pid"] != first["pid"]
+    finally:
+        await worker.close()
