@@ -15,10 +15,12 @@ class NotifySettings(Settings):
     # After a rotation the previous secret keeps signing (a second signature) this long.
     webhook_secret_grace_hours: float = 24.0
     # Deliveries in flight at once in one replica.
-    webhook_concurrency: int = 64
+    webhook_concurrency: int = 16
     # How often the scheduler looks for passed deadlines and an unsent weekly digest.
     scheduler_interval_seconds: float = 300.0
     scheduler_enabled: bool = True
+    # An event handed to a replica that died is handed out again after this long (JetStream ack_wait).
+    consumer_ack_wait_seconds: float = 10.0
 
 
 def notify_settings(settings: Settings) -> NotifySettings:

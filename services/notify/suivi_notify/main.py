@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from suivi_common.db import create_engine, migrate, ping, session_factory
+from suivi_common.db import create_engine, migrate, ping
 from suivi_common.messaging import connect, ensure_stream
 from suivi_common.outbox import OutboxRelay
 from suivi_common.settings import Settings
@@ -19,6 +19,7 @@ from .deliveries.router import router as deliveries_router
 from .scheduler import Jobs, create_scheduler
 from .sender import WebhookSender
 from .subscriptions.router import router as subscriptions_router
+from .uow import Database
 from .worker import DeliveryWorker, FanOut, consume_events
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI):
         engine = create_engine(config.database_url_for("notify"), schema="notify")
         await migrate(engine, MIGRATIONS, "notify")
-        sessions = session_factory(engine)
+        db = Database(engine)
+        sessions = db.sessions
         nc = await connect(config.nats_servers, "notify")
         js = nc.jetstream()
         await ensure_stream(js, config.stream_replicas)
@@ -44,17 +46,18 @@ def create_app(settings: Settings) -> FastAPI:
             config.webhook_allow_private,
             max_connections=max(10, config.webhook_concurrency),
         )
-        worker = DeliveryWorker(sessions, sender, config)
+        worker = DeliveryWorker(db, sender, config)
         relay = OutboxRelay(sessions, "notify")
-        jobs = Jobs(sessions, on_emit=relay.wake)
+        jobs = Jobs(db, on_emit=relay.wake)
         stop = asyncio.Event()
         state.update(engine=engine, nc=nc)
-        app.state.sessions = sessions
+        app.state.db = db
         app.state.delivery_worker = worker
         app.state.jobs = jobs
         tasks = [
             asyncio.create_task(
-                consume_events(js, FanOut(sessions, on_rows=worker.wake), stop), name="notify-consumer"
+                consume_events(js, FanOut(db, worker), stop, config.consumer_ack_wait_seconds),
+                name="notify-consumer",
             ),
             asyncio.create_task(worker.run(stop), name="notify-deliveries"),
             asyncio.create_task(relay.run(js, stop), name="notify-outbox-relay"),

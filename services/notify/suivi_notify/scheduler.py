@@ -12,9 +12,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.db import transaction
 from suivi_common.events import (
     COMMITMENT_DEADLINE_DUE,
     DIGEST_WEEKLY,
@@ -26,13 +23,14 @@ from suivi_common.outbox import add_event
 
 from .events import SOURCE
 from .readmodel import repository as readmodel
+from .uow import Database
 
 log = logging.getLogger(__name__)
 
 
 class Jobs:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], on_emit=None):
-        self._sessions = sessions
+    def __init__(self, db: Database, on_emit=None):
+        self._db = db
         self._on_emit = on_emit or (lambda: None)
 
     async def run_all(self) -> None:
@@ -42,7 +40,7 @@ class Jobs:
     async def deadlines_due(self, today: date | None = None) -> int:
         """Emit deadline_due for each overdue, unachieved commitment not yet announced."""
         today = today or utcnow().date()
-        async with self._sessions() as session:
+        async with self._db.read() as session:
             candidates = await readmodel.overdue(session, today)
             done = await readmodel.claimed_keys(session, "deadline_due:")
         emitted = 0
@@ -69,7 +67,7 @@ class Jobs:
         year, week, _ = start.isocalendar()
         label = f"{year}-W{week:02d}"
         key = f"digest:{label}"
-        async with self._sessions() as session:
+        async with self._db.read() as session:
             if key in await readmodel.claimed_keys(session, key):
                 return False
             counts = await readmodel.event_counts(session, start, this_monday, (DIGEST_WEEKLY, WEBHOOK_TEST))
@@ -84,7 +82,7 @@ class Jobs:
 
     async def _emit_once(self, key: str, event) -> bool:
         try:
-            async with transaction(self._sessions) as session:
+            async with self._db.write() as session:
                 if not await readmodel.claim(session, key):
                     return False
                 add_event(session, event)

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from collections import deque
+from datetime import datetime, timedelta
 
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from prometheus_client import Counter, Histogram
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.db import transaction
 from suivi_common.events import STREAM, CloudEvent, utcnow
-from suivi_common.outbox import InboxMessage
 
 from .config import NotifySettings
 from .deliveries import repository as deliveries
@@ -32,6 +29,7 @@ from .readmodel import repository as readmodel
 from .sender import AttemptResult, WebhookSender
 from .subscriptions import repository as subscriptions
 from .subscriptions.matching import event_facts, subscription_matches
+from .uow import Database
 
 log = logging.getLogger(__name__)
 
@@ -44,62 +42,89 @@ ATTEMPT_SECONDS = Histogram(
 )
 
 MAX_BATCH = 64
+RECORD_WINDOW = 0.02
 
 
 class FanOut:
-    """Turns consumed events into delivery rows, one transaction per batch of messages."""
+    """Turns consumed events into delivery rows, one transaction per batch of messages.
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], on_rows=None):
-        self._sessions = sessions
-        self._on_rows = on_rows or (lambda: None)
+    The rows are written already leased to this replica's worker and handed to it in memory
+    after the commit, so the first attempt needs no claim; if this process dies the lease
+    runs out and any replica's worker claims the rows from the database.
+    """
+
+    def __init__(self, db: Database, worker: DeliveryWorker | None = None):
+        self._db = db
+        self._worker = worker
 
     async def handle(self, events: list[CloudEvent]) -> int:
         """Process events in one transaction; returns how many delivery rows were written."""
+        unique = list({event.id: event for event in events}.values())
+        handoff: list[deliveries.Claimed] = []
         written = 0
-        async with transaction(self._sessions) as session:
+        async with self._db.write() as session:
+            fresh = await readmodel.record_inbox(session, CONSUMER, [event.id for event in unique])
+            EVENTS.labels("duplicate").inc(len(events) - len(fresh))
+            todo = [event for event in unique if event.id in fresh]
+            if not todo:
+                return 0
+            EVENTS.labels("processed").inc(len(todo))
             active = await subscriptions.active(session)
-            seen: set[str] = set()
-            for event in events:
-                if event.id in seen or await session.get(InboxMessage, (CONSUMER, event.id)) is not None:
-                    EVENTS.labels("duplicate").inc()
-                    continue
-                seen.add(event.id)
-                session.add(InboxMessage(consumer=CONSUMER, event_id=event.id))
-                written += await self._fan_out(session, event, active)
-                EVENTS.labels("processed").inc()
-        if written:
-            self._on_rows()
+            views = await readmodel.apply_commitment_events(session, todo)
+            now = utcnow()
+            lease = self._worker.lease_for_handoff(now) if self._worker else None
+            rows: list[dict] = []
+            payloads: dict[str, str] = {}
+            by_id = {subscription.id: subscription for subscription in active}
+            for event in todo:
+                payloads[event.id] = payload = event.to_json().decode()
+                readmodel.store_event(session, event, payload)  # what to deliver; weekly counts
+                view = views.get(event.id)
+                facts = event_facts(event, view.topics if view else (), view.status if view else None)
+                for subscription in active:
+                    if subscription_matches(subscription.event_types, subscription.filter, facts):
+                        rows.append(_delivery_row(subscription.id, event, now, lease))  # type: ignore[arg-type]
+            inserted = await deliveries.add_many(session, rows)
+            written = len(inserted)
+            if lease is not None:
+                for delivery_id, subscription_id, event_id in inserted:
+                    subscription = by_id[subscription_id]
+                    handoff.append(
+                        deliveries.Claimed(
+                            delivery_id=delivery_id,
+                            subscription_id=subscription_id,
+                            event_id=event_id,
+                            cycle_attempts=0,
+                            url=subscription.url,
+                            secrets=subscription.signing_secrets(now),
+                            active=True,
+                            payload=payloads[event_id],
+                            lease_until=lease,
+                        )
+                    )
+        if self._worker is not None and written:
+            self._worker.submit(handoff)
         return written
 
-    async def _fan_out(self, session: AsyncSession, event: CloudEvent, active) -> int:
-        readmodel.store_event(session, event)  # the payload to deliver, and the weekly counts
-        view = await readmodel.apply_commitment_event(session, event)
-        facts = event_facts(event, view.topics if view else (), view.status if view else None)
-        targets = [s.id for s in active if subscription_matches(s.event_types, s.filter, facts)]
-        if not targets:
-            return 0
-        now = utcnow()
-        await deliveries.add_many(
-            session,
-            [
-                {
-                    "subscription_id": subscription_id,
-                    "event_id": event.id,
-                    "event_type": event.type,
-                    "status": DeliveryStatus.pending.value,
-                    "attempts": 0,
-                    "cycle_attempts": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for subscription_id in targets
-            ],
-        )
-        return len(targets)
+
+def _delivery_row(subscription_id: int, event: CloudEvent, now, lease) -> dict:
+    return {
+        "subscription_id": subscription_id,
+        "event_id": event.id,
+        "event_type": event.type,
+        "status": DeliveryStatus.pending.value,
+        "attempts": 0,
+        "cycle_attempts": 0,
+        "next_attempt_at": now,
+        "lease_until": lease,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
-async def consume_events(js: JetStreamContext, fan_out: FanOut, stop: asyncio.Event) -> None:
+async def consume_events(
+    js: JetStreamContext, fan_out: FanOut, stop: asyncio.Event, ack_wait: float = 10.0
+) -> None:
     """Durable pull consumer `notify` on `suivi.>`.
 
     A fetch of one message returns as soon as it arrives (a fetch of many waits to fill the
@@ -110,7 +135,7 @@ async def consume_events(js: JetStreamContext, fan_out: FanOut, stop: asyncio.Ev
         durable_name=CONSUMER,
         ack_policy=AckPolicy.EXPLICIT,
         deliver_policy=DeliverPolicy.ALL,
-        ack_wait=60,
+        ack_wait=ack_wait,
         max_ack_pending=MAX_BATCH * 8,
     )
     while not stop.is_set():
@@ -171,10 +196,8 @@ async def _process(messages: list[Msg], fan_out: FanOut) -> None:
 class DeliveryWorker:
     """Claims due deliveries, sends them concurrently, records the attempts in batches."""
 
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], sender: WebhookSender, settings: NotifySettings
-    ):
-        self._sessions = sessions
+    def __init__(self, db: Database, sender: WebhookSender, settings: NotifySettings):
+        self._db = db
         self._sender = sender
         self._settings = settings
         self._concurrency = max(1, settings.webhook_concurrency)
@@ -183,9 +206,34 @@ class DeliveryWorker:
         self._in_flight: set[asyncio.Task] = set()
         self._results: asyncio.Queue[delivery_service.Outcome] = asyncio.Queue()
         self._lease = timedelta(seconds=2 * settings.webhook_timeout_seconds + 5)
+        self._handoff: deque[deliveries.Claimed] = deque()
+        self._check_db = True
+        self._next_check = utcnow()
 
     def wake(self) -> None:
+        """Look in the database now (a redelivery or a test event was committed)."""
+        self._check_db = True
         self._wake.set()
+
+    def lease_for_handoff(self, now: datetime) -> datetime | None:
+        """A lease for rows about to be handed over in memory, or None when the queue is long
+        (then the rows are left for the claim loop and nobody holds them)."""
+        if len(self._handoff) + len(self._in_flight) >= self._concurrency * 4:
+            return None
+        return now + self._lease
+
+    def submit(self, items: list[deliveries.Claimed]) -> None:
+        self._handoff.extend(items)
+        self._wake.set()
+
+    def _take_handoff(self, limit: int) -> list[deliveries.Claimed]:
+        now = utcnow()
+        taken = []
+        while self._handoff and len(taken) < limit:
+            item = self._handoff.popleft()
+            if item.lease_until is None or item.lease_until > now:
+                taken.append(item)  # else the lease ran out while queued: the claim loop has it
+        return taken
 
     async def run(self, stop: asyncio.Event) -> None:
         recorder = asyncio.create_task(self._record_loop(stop), name="notify-recorder")
@@ -201,30 +249,51 @@ class DeliveryWorker:
             await self._flush_results()  # attempts made before the stop are still recorded
 
     async def _claim_loop(self, stop: asyncio.Event) -> None:
+        # Rows handed over by the fan-out start at once. The database is asked for due rows
+        # (retries, redeliveries, other replicas' expired leases) when told to, when the next
+        # known due time comes, and at least every second; claims are made in batches (a
+        # quarter of the slots free) rather than one row per finished delivery.
+        batch_floor = max(1, self._concurrency // 4)
         while not stop.is_set():
             self._wake.clear()
+            self._slots.clear()
             free = self._concurrency - len(self._in_flight)
-            claimed: list[deliveries.Claimed] = []
+            if free < batch_floor:
+                await _wait_any(stop, self._slots, timeout=1.0)
+                continue
+            timeout = 1.0
             try:
-                if free > 0:
+                taken = self._take_handoff(free)
+                self._start(taken)
+                free -= len(taken)
+                if self._handoff:
+                    continue
+                now = utcnow()
+                if free > 0 and (self._check_db or now >= self._next_check):
+                    self._check_db = False
                     claimed = await self._claim(free)
-                for item in claimed:
-                    task = asyncio.create_task(self._deliver(item))
-                    self._in_flight.add(task)
-                    task.add_done_callback(self._done)
-                if claimed and len(claimed) == free:
-                    self._slots.clear()
-                    await _wait_any(stop, self._slots, timeout=1.0)
-                    continue
-                if claimed:
-                    continue
-                timeout = await self._idle_timeout()
+                    self._start(claimed)
+                    if len(claimed) == free:
+                        self._check_db = True  # there may be more due
+                        continue
+                    self._next_check = await self._next_due(now)
+                timeout = max(0.005, min(1.0, (self._next_check - utcnow()).total_seconds()))
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("delivery worker failed to claim; retrying")
-                timeout = 1.0
             await _wait_any(stop, self._wake, timeout=timeout)
+
+    def _start(self, items: list[deliveries.Claimed]) -> None:
+        for item in items:
+            task = asyncio.create_task(self._deliver(item))
+            self._in_flight.add(task)
+            task.add_done_callback(self._done)
+
+    def _due_by(self, when: datetime) -> None:
+        if when < self._next_check:
+            self._next_check = when
+            self._wake.set()
 
     def _done(self, task: asyncio.Task) -> None:
         self._in_flight.discard(task)
@@ -232,19 +301,18 @@ class DeliveryWorker:
 
     async def _claim(self, limit: int) -> list[deliveries.Claimed]:
         now = utcnow()
-        async with transaction(self._sessions) as session:
+        async with self._db.write() as session:
             return await deliveries.claim_due(session, now, limit, now + self._lease)
 
-    async def _idle_timeout(self) -> float:
-        async with self._sessions() as session:
+    async def _next_due(self, now: datetime) -> datetime:
+        async with self._db.read() as session:
             due = await deliveries.next_due(session)
-        if due is None:
-            return 1.0
-        return min(1.0, max(0.005, (due - utcnow()).total_seconds()))
+        poll = now + timedelta(seconds=1)
+        return poll if due is None else max(now, min(due, poll))
 
     async def _deliver(self, item: deliveries.Claimed) -> None:
         if not item.active:
-            async with transaction(self._sessions) as session:
+            async with self._db.write() as session:
                 await delivery_service.mark_skipped(session, item, "The subscription is disabled.")
             return
         result = await self._sender.send(item.url, item.event_id, item.payload, item.secrets)
@@ -255,6 +323,7 @@ class DeliveryWorker:
     async def _record_loop(self, stop: asyncio.Event) -> None:
         while True:
             first = await self._results.get()
+            await asyncio.sleep(RECORD_WINDOW)  # fewer, larger transactions
             batch = [first]
             while not self._results.empty() and len(batch) < 500:
                 batch.append(self._results.get_nowait())
@@ -270,9 +339,11 @@ class DeliveryWorker:
     async def _write(self, batch: list[delivery_service.Outcome]) -> None:
         for attempt in range(5):
             try:
-                async with transaction(self._sessions) as session:
+                async with self._db.write() as session:
                     await delivery_service.record(session, batch, self._settings)
-                self._wake.set()  # a retry may be due soon
+                retries = [o.next_attempt_at for o in batch if o.next_attempt_at is not None]
+                if retries:
+                    self._due_by(min(retries))
                 return
             except asyncio.CancelledError:
                 raise

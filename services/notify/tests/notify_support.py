@@ -101,7 +101,10 @@ class Subscriber:
                     if ":" in line:
                         name, value = line.split(":", 1)
                         headers[name.strip().lower()] = value.strip()
-                body = await reader.readexactly(int(headers.get("content-length", "0")))
+                try:
+                    body = await reader.readexactly(int(headers.get("content-length", "0")))
+                except asyncio.IncompleteReadError:
+                    return
                 received = Received(path, headers, body, time.perf_counter())
                 queue = self._scripts.get(path)
                 reply = queue.popleft() if queue else self.default

@@ -6,12 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_common.errors import AppError
 from suivi_common.events import CloudEvent, utcnow
 from suivi_common.listing import ListQuery
 
+from ..db_types import UTCDateTime
 from ..readmodel.models import ReceivedEvent
 from ..subscriptions.models import Subscription
 from .models import Delivery, DeliveryAttempt, DeliveryStatus
@@ -41,6 +42,7 @@ class Claimed:
     secrets: list[str]
     active: bool
     payload: str
+    lease_until: datetime | None = None
 
 
 async def add_for_event(
@@ -64,10 +66,15 @@ async def add_for_event(
     return rows
 
 
-async def add_many(session: AsyncSession, rows: list[dict]) -> None:
-    """Bulk insert of delivery rows (the fan-out's hot path)."""
-    if rows:
-        await session.execute(insert(Delivery), rows)
+async def add_many(session: AsyncSession, rows: list[dict]) -> list[tuple[int, int, str]]:
+    """Bulk insert of delivery rows (the fan-out's hot path): (id, subscription_id, event_id)."""
+    if not rows:
+        return []
+    table = Delivery.__table__  # type: ignore[attr-defined]
+    result = await session.execute(
+        insert(table).returning(table.c.id, table.c.subscription_id, table.c.event_id), rows
+    )
+    return [tuple(row) for row in result.all()]  # type: ignore[misc]
 
 
 async def get(session: AsyncSession, delivery_id: int) -> Delivery | None:
@@ -176,6 +183,37 @@ async def next_due(session: AsyncSession) -> datetime | None:
         Delivery.status.in_(RETRYABLE)  # type: ignore[attr-defined]
     )
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def existing_ids(session: AsyncSession, delivery_ids: list[int]) -> set[int]:
+    statement = select(Delivery.id).where(Delivery.id.in_(delivery_ids))  # type: ignore[union-attr]
+    return set((await session.execute(statement)).scalars().all())
+
+
+async def insert_attempts(session: AsyncSession, rows: list[dict]) -> None:
+    if rows:
+        await session.execute(insert(DeliveryAttempt), rows)
+
+
+async def apply_attempts(session: AsyncSession, rows: list[dict]) -> None:
+    """One executemany: count the attempt, set the outcome, release the lease."""
+    if not rows:
+        return
+    statement = (
+        update(Delivery.__table__)  # type: ignore[attr-defined]
+        .where(Delivery.__table__.c.id == bindparam("b_id"))  # type: ignore[attr-defined]
+        .values(
+            attempts=Delivery.__table__.c.attempts + 1,  # type: ignore[attr-defined]
+            cycle_attempts=Delivery.__table__.c.cycle_attempts + 1,  # type: ignore[attr-defined]
+            status=bindparam("b_status"),
+            last_response_code=bindparam("b_code"),
+            last_error=bindparam("b_error"),
+            next_attempt_at=bindparam("b_next", type_=UTCDateTime()),
+            lease_until=None,
+            updated_at=bindparam("b_now", type_=UTCDateTime()),
+        )
+    )
+    await (await session.connection()).execute(statement, rows)
 
 
 async def for_update(session: AsyncSession, delivery_ids: list[int]) -> dict[int, Delivery]:

@@ -26,6 +26,7 @@ class Outcome:
     claimed: repository.Claimed
     result: AttemptResult
     at: datetime
+    next_attempt_at: datetime | None = None  # set by `record` for a failure to retry
 
 
 def retry_delay(
@@ -44,60 +45,72 @@ def retry_delay(
 
 
 async def record(session: AsyncSession, outcomes: list[Outcome], settings: NotifySettings) -> None:
-    """Write attempts and their consequences for the delivery and its subscription."""
-    rows = await repository.for_update(session, [outcome.claimed.delivery_id for outcome in outcomes])
+    """Write a batch of attempts and their consequences for deliveries and subscriptions.
+
+    Bulk statements: one insert of attempts and one executemany update of deliveries per batch;
+    subscriptions are loaded only for failures (to start the failure clock or disable them).
+    """
+    existing = await repository.existing_ids(session, [outcome.claimed.delivery_id for outcome in outcomes])
+    outcomes = [outcome for outcome in outcomes if outcome.claimed.delivery_id in existing]
+    if not outcomes:
+        return
+    attempts, updates = [], []
+    succeeded: dict[int, datetime] = {}
+    failed: dict[int, Outcome] = {}
     for outcome in outcomes:
-        delivery = rows.get(outcome.claimed.delivery_id)
-        if delivery is None:  # its subscription was deleted meanwhile
-            continue
-        await _record_one(session, delivery, outcome, settings)
-
-
-async def _record_one(
-    session: AsyncSession, delivery: Delivery, outcome: Outcome, settings: NotifySettings
-) -> None:
-    result, now = outcome.result, outcome.at
-    repository.add_attempt(
-        session,
-        DeliveryAttempt(
-            delivery_id=delivery.id,  # type: ignore[arg-type]
-            at=now,
-            response_code=result.response_code,
-            latency_ms=result.latency_ms,
-            error=result.error,
-            response_body=result.response_body,
-        ),
-    )
-    delivery.attempts += 1
-    delivery.cycle_attempts += 1
-    delivery.last_response_code = result.response_code
-    delivery.last_error = result.error
-    delivery.lease_until = None
-    delivery.updated_at = now
-    subscription = await subscriptions.get(session, delivery.subscription_id)
-    if result.ok:
-        delivery.status = DeliveryStatus.succeeded
-        delivery.next_attempt_at = None
+        result, now, claimed = outcome.result, outcome.at, outcome.claimed
+        attempts.append(
+            {
+                "delivery_id": claimed.delivery_id,
+                "at": now,
+                "response_code": result.response_code,
+                "latency_ms": result.latency_ms,
+                "error": result.error,
+                "response_body": result.response_body,
+            }
+        )
+        if result.ok:
+            status, next_at = DeliveryStatus.succeeded, None
+            succeeded[claimed.subscription_id] = now
+        else:
+            delay = retry_delay(claimed.cycle_attempts + 1, result, settings)
+            if delay is None or result.response_code == 410:
+                status, next_at = DeliveryStatus.dead, None
+            else:
+                status, next_at = DeliveryStatus.failing, now + timedelta(seconds=delay)
+                outcome.next_attempt_at = next_at
+            failed[claimed.subscription_id] = outcome
+        updates.append(
+            {
+                "b_id": claimed.delivery_id,
+                "b_status": status.value,
+                "b_code": result.response_code,
+                "b_error": result.error,
+                "b_next": next_at,
+                "b_now": now,
+            }
+        )
+    await repository.insert_attempts(session, attempts)
+    await repository.apply_attempts(session, updates)
+    for subscription_id, at in succeeded.items():
+        if subscription_id not in failed or failed[subscription_id].at < at:
+            await subscriptions.mark_success(session, subscription_id, at)
+            failed.pop(subscription_id, None)
+    for subscription_id, outcome in failed.items():
+        subscription = await subscriptions.get(session, subscription_id)
         if subscription is not None:
-            subscription.last_success_at = now
-            subscription.failing_since = None
-            session.add(subscription)
-        session.add(delivery)
+            await _failure(session, subscription, outcome, settings)
+
+
+async def _failure(session: AsyncSession, subscription, outcome: Outcome, settings: NotifySettings) -> None:
+    """Start the failure clock; disable on 410 Gone or after failing for the configured days."""
+    if not subscription.active:
         return
-    delay = retry_delay(delivery.cycle_attempts, result, settings)
-    if delay is None or result.response_code == 410:
-        delivery.status = DeliveryStatus.dead
-        delivery.next_attempt_at = None
-    else:
-        delivery.status = DeliveryStatus.failing
-        delivery.next_attempt_at = now + timedelta(seconds=delay)
-    session.add(delivery)
-    if subscription is None or not subscription.active:
-        return
+    now = outcome.at
     if subscription.failing_since is None:
         subscription.failing_since = now
         session.add(subscription)
-    if result.response_code == 410:
+    if outcome.result.response_code == 410:
         await subscription_service.disable(session, subscription, "The endpoint answered 410 Gone.", now)
     elif now - subscription.failing_since >= timedelta(days=settings.webhook_disable_after_days):
         days = f"{settings.webhook_disable_after_days:g}"

@@ -7,7 +7,9 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_common.events import (
     COMMITMENT_CREATED,
@@ -17,6 +19,7 @@ from suivi_common.events import (
     CloudEvent,
     utcnow,
 )
+from suivi_common.outbox import InboxMessage
 
 from .models import CommitmentView, JobClaim, ReceivedEvent
 
@@ -41,30 +44,74 @@ def due_on(deadline: Any) -> date | None:
         return None
 
 
-def store_event(session: AsyncSession, event: CloudEvent) -> ReceivedEvent:
+async def record_inbox(session: AsyncSession, consumer: str, event_ids: list[str]) -> set[str]:
+    """Record the events as processed by `consumer`; returns those not processed before."""
+    if not event_ids:
+        return set()
+    dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    now = utcnow()
+    statement = (
+        dialect_insert(InboxMessage)
+        .values([{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in event_ids])
+        .on_conflict_do_nothing()
+        .returning(InboxMessage.event_id)
+    )
+    return set((await session.execute(statement)).scalars().all())
+
+
+def store_event(session: AsyncSession, event: CloudEvent, payload: str | None = None) -> ReceivedEvent:
     row = ReceivedEvent(
-        id=event.id, type=event.type, subject=event.subject, time=event.time, payload=event.to_json().decode()
+        id=event.id,
+        type=event.type,
+        subject=event.subject,
+        time=event.time,
+        payload=payload or event.to_json().decode(),
     )
     session.add(row)
     return row
 
 
-async def apply_commitment_event(session: AsyncSession, event: CloudEvent) -> CommitmentView | None:
-    """Keep the commitments read model current; returns the commitment's view, if any."""
-    if not event.type.startswith("suivi.commitment."):
-        return None
+def _commitment_id(event: CloudEvent) -> str | None:
     data = event.data or {}
-    commitment_id = str(data.get("id") or event.subject or "")
-    if not commitment_id:
-        return None
-    if event.type == COMMITMENT_DELETED:
-        await session.execute(delete(CommitmentView).where(CommitmentView.id == commitment_id))  # type: ignore[arg-type]
-        return None
-    view = await session.get(CommitmentView, commitment_id)
-    if event.type not in VIEW_EVENTS:
-        return view
-    if view is None:
-        view = CommitmentView(id=commitment_id)
+    if event.type.startswith("suivi.commitment."):
+        value = data.get("id") or event.subject
+    else:
+        value = data.get("commitment_id")
+    return None if value in (None, "") else str(value)
+
+
+async def apply_commitment_events(
+    session: AsyncSession, events: list[CloudEvent]
+) -> dict[str, CommitmentView | None]:
+    """Keep the commitments read model current; returns, per event id, the commitment it is
+    about as known after that event (None for events about no commitment)."""
+    ids = {cid for cid in (_commitment_id(event) for event in events) if cid}
+    views: dict[str, CommitmentView | None] = {}
+    if ids:
+        rows = await session.execute(select(CommitmentView).where(CommitmentView.id.in_(ids)))  # type: ignore[attr-defined]
+        views = {view.id: view for view in rows.scalars().all()}
+    result: dict[str, CommitmentView | None] = {}
+    for event in events:
+        commitment_id = _commitment_id(event)
+        if commitment_id is None:
+            result[event.id] = None
+            continue
+        if event.type == COMMITMENT_DELETED:
+            existing = views.pop(commitment_id, None)
+            if existing is not None:
+                await session.delete(existing)
+            result[event.id] = None
+            continue
+        view = views.get(commitment_id)
+        if event.type in VIEW_EVENTS:
+            view = _apply(view or CommitmentView(id=commitment_id), event.data or {})
+            views[commitment_id] = view
+            session.add(view)
+        result[event.id] = view
+    return result
+
+
+def _apply(view: CommitmentView, data: dict[str, Any]) -> CommitmentView:
     status = data.get("to_status") or data.get("status")
     if status:
         view.status = str(status)
@@ -74,7 +121,6 @@ async def apply_commitment_event(session: AsyncSession, event: CloudEvent) -> Co
     if isinstance(data.get("topics"), list):
         view.topics = [str(topic) for topic in data["topics"]]
     view.updated_at = utcnow()
-    session.add(view)
     return view
 
 

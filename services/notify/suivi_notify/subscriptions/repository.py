@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_common.errors import AppError
 from suivi_common.listing import ListQuery
@@ -25,6 +27,15 @@ async def add(session: AsyncSession, subscription: Subscription) -> Subscription
 async def delete(session: AsyncSession, subscription: Subscription) -> None:
     await session.delete(subscription)
     await session.flush()
+
+
+async def mark_success(session: AsyncSession, subscription_id: int, at: datetime) -> None:
+    await session.execute(
+        update(Subscription)
+        .where(Subscription.id == subscription_id)  # type: ignore[arg-type]
+        .values(last_success_at=at, failing_since=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def active(session: AsyncSession) -> list[Subscription]:

@@ -1,0 +1,308 @@
+"""Webhook delivery benchmark: end-to-end latency and throughput of the notify service.
+
+    .venv/bin/python bench/webhooks.py [--seconds 10] [--subscribers 10]
+
+Starts a nats-server with JetStream and notify (as its own process, on a fresh SQLite
+database) and a loopback subscriber in this process, then measures:
+
+* latency from publishing a `suivi.commitment.status_changed` CloudEvent on JetStream to the
+  signed webhook arriving at the subscriber (p50/p95/p99), at 50 and 200 events/s;
+* the highest sustained deliveries/s to 10 subscribers (a backlog published at once);
+* the floor, in the same run: a bare NATS publish->subscribe round trip, and a bare httpx
+  POST to the same subscriber.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import nats
+from suivi_common.events import new_event
+from suivi_common.messaging import ensure_stream, publish
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+RUNNER = """
+import os, sys, uvicorn
+if os.environ.get("BENCH_PROFILE"):
+    import cProfile
+    profiler = cProfile.Profile()
+    profiler.enable()
+    import signal
+    signal.signal(signal.SIGUSR1, lambda *_: profiler.dump_stats(os.environ["BENCH_PROFILE"]))
+from suivi_common.settings import Settings
+from suivi_notify.main import create_app
+uvicorn.run(create_app(Settings()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def machine() -> str:
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.platform()}; {model}; {os.cpu_count()} cores; Python {platform.python_version()}"
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return {"n": len(ordered), "p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "max": ordered[-1]}
+
+
+def fmt(stats: dict[str, float]) -> str:
+    return (
+        f"p50 {stats['p50']:6.1f} ms  p95 {stats['p95']:6.1f} ms  p99 {stats['p99']:6.1f} ms  "
+        f"max {stats['max']:6.1f} ms  (n={stats['n']})"
+    )
+
+
+class Receiver:
+    """A minimal HTTP/1.1 keep-alive server that notes when each webhook-id arrives."""
+
+    def __init__(self) -> None:
+        self.arrivals: dict[str, list[float]] = {}
+        self.count = 0
+        self.port = 0
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=2048)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._server:
+            self._server.close()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                now = time.perf_counter()
+                length = 0
+                webhook_id = ""
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    name = name.strip().lower()
+                    if name == b"content-length":
+                        length = int(value)
+                    elif name == b"webhook-id":
+                        webhook_id = value.strip().decode()
+                await reader.readexactly(length)
+                self.arrivals.setdefault(webhook_id, []).append(now)
+                self.count += 1
+                writer.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+
+def event(i: int):
+    return new_event(
+        "suivi.commitment.status_changed",
+        "/suivi/bench",
+        i,
+        {"id": i, "from_status": "not_started", "to_status": "in_progress", "status": "in_progress",
+         "topics": ["igf_mandate"], "rationale": "benchmark"},
+    )  # fmt: skip
+
+
+async def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise TimeoutError(url)
+
+
+async def latency_run(js, receiver: Receiver, rate: float, seconds: float) -> dict[str, float]:
+    sent: dict[str, float] = {}
+    total = int(rate * seconds)
+    start = time.perf_counter()
+    for i in range(total):
+        target = start + i / rate
+        delay = target - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        ev = event(i)
+        sent[ev.id] = time.perf_counter()
+        await publish(js, ev)
+    deadline = time.monotonic() + 60
+    while sum(1 for key in sent if key in receiver.arrivals) < total and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return percentiles(
+        [(receiver.arrivals[key][0] - at) * 1000 for key, at in sent.items() if key in receiver.arrivals]
+    )
+
+
+async def throughput_run(js, receiver: Receiver, events: int, subscribers: int) -> tuple[float, int]:
+    before = receiver.count
+    expected = events * subscribers
+    batch = [event(i) for i in range(events)]
+    start = time.perf_counter()
+    await asyncio.gather(*(publish(js, ev) for ev in batch))
+    deadline = time.monotonic() + 300
+    while receiver.count - before < expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    elapsed = time.perf_counter() - start
+    delivered = receiver.count - before
+    return delivered / elapsed, delivered
+
+
+async def floor_nats(nc, rounds: int = 500) -> dict[str, float]:
+    samples = []
+    arrived = asyncio.Event()
+
+    async def on_message(_msg) -> None:
+        arrived.set()
+
+    await nc.subscribe("bench.floor", cb=on_message)
+    for _ in range(rounds):
+        arrived.clear()
+        started = time.perf_counter()
+        await nc.publish("bench.floor", b"x" * 400)
+        await arrived.wait()
+        samples.append((time.perf_counter() - started) * 1000)
+    return percentiles(samples)
+
+
+async def floor_http(receiver: Receiver, rounds: int = 500) -> dict[str, float]:
+    samples = []
+    body = event(0).to_json()
+    async with httpx.AsyncClient(trust_env=False) as client:
+        for i in range(rounds):
+            started = time.perf_counter()
+            await client.post(
+                f"http://127.0.0.1:{receiver.port}/floor", content=body, headers={"webhook-id": f"floor-{i}"}
+            )
+            samples.append((time.perf_counter() - started) * 1000)
+    return percentiles(samples)
+
+
+async def main(args: argparse.Namespace) -> None:
+    work = Path(tempfile.mkdtemp(prefix="suivi-bench-"))
+    nats_port, notify_port = free_port(), free_port()
+    nats_proc = subprocess.Popen(
+        [
+            str(VENV_BIN / "nats-server"),
+            "-a",
+            "127.0.0.1",
+            "-p",
+            str(nats_port),
+            "-js",
+            "-sd",
+            str(work / "js"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    env = {
+        **os.environ,
+        "SUIVI_DATA_DIR": str(work),
+        "SUIVI_NATS_URL": f"nats://127.0.0.1:{nats_port}",
+        "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1",
+        "SUIVI_SCHEDULER_ENABLED": "0",
+    }
+    for name in ("SUIVI_DATABASE_URL", "SUIVI_NOTIFY_DATABASE_URL"):
+        env.pop(name, None)
+    notify_proc = None
+    receiver = Receiver()
+    try:
+        await asyncio.sleep(0.5)
+        nc = await nats.connect(f"nats://127.0.0.1:{nats_port}")
+        js = nc.jetstream()
+        await ensure_stream(js)
+        await receiver.start()
+        runner = work / "run_notify.py"
+        runner.write_text(RUNNER)
+        notify_proc = subprocess.Popen(
+            [sys.executable, str(runner), str(notify_port)], env=env, cwd=str(work)
+        )
+        base = f"http://127.0.0.1:{notify_port}"
+        await wait_http(f"{base}/readyz")
+        from suivi_common.auth import issue_token
+
+        admin = {"Authorization": f"Bearer {issue_token('bench', 'admin')}"}
+        async with httpx.AsyncClient(base_url=base, headers=admin) as client:
+            response = await client.post(
+                "/api/subscriptions", json={"url": f"http://127.0.0.1:{receiver.port}/s0"}
+            )
+            response.raise_for_status()
+            first = response.json()["id"]
+
+            print(f"machine: {machine()}")
+            print(f"floor  NATS publish->subscribe round trip:      {fmt(await floor_nats(nc))}")
+            print(f"floor  httpx POST to the same subscriber:        {fmt(await floor_http(receiver))}")
+            await latency_run(js, receiver, 50, 1)  # warm-up
+            for rate in (50, 200):
+                stats = await latency_run(js, receiver, rate, args.seconds)
+                print(f"e2e    publish -> signed webhook at {rate:3d} events/s: {fmt(stats)}")
+
+            await client.put(f"/api/subscriptions/{first}", json={"active": False})
+            for n in range(args.subscribers):
+                response = await client.post(
+                    "/api/subscriptions", json={"url": f"http://127.0.0.1:{receiver.port}/s{n + 1}"}
+                )
+                response.raise_for_status()
+            rate, delivered = await throughput_run(js, receiver, args.backlog, args.subscribers)
+            print(
+                f"max    {delivered} deliveries to {args.subscribers} subscribers "
+                f"({args.backlog} events published at once): {rate:,.0f} deliveries/s"
+            )
+        await nc.close()
+    finally:
+        await receiver.stop()
+        for proc in (notify_proc, nats_proc):
+            if proc is not None:
+                if proc is notify_proc and os.environ.get("BENCH_PROFILE"):
+                    proc.send_signal(signal.SIGUSR1)
+                    await asyncio.sleep(1.0)
+                proc.send_signal(signal.SIGTERM)
+                stopping = time.monotonic()
+                try:
+                    proc.wait(timeout=10)
+                    print(f"(process stopped in {time.monotonic() - stopping:.1f} s)", file=sys.stderr)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each latency run")
+    parser.add_argument("--subscribers", type=int, default=10)
+    parser.add_argument("--backlog", type=int, default=1000, help="events published at once for throughput")
+    asyncio.run(main(parser.parse_args()))
