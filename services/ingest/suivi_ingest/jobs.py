@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import time
 import uuid
 from collections.abc import Callable
@@ -66,6 +67,7 @@ class JobWorker:
         self.isolated = IsolatedWorker(settings.extraction_memory_mb)
         self._on_commit = on_commit
         self._wake = asyncio.Event()
+        self.worker_id = f"{_host()}:{os.getpid()}"
 
     def wake(self) -> None:
         self._wake.set()
@@ -77,7 +79,30 @@ class JobWorker:
             log.warning("re-queued %d document(s) whose worker stopped", count)
         return count
 
+    async def requeue_orphans(self) -> int:
+        """At start: this host's documents whose process is gone (or is us, restarted) go back to the queue."""
+        host = _host()
+        own = os.getpid()
+
+        def is_gone(pid: int) -> bool:
+            if pid == own:  # a restarted container can have the pid of the process it replaces
+                return True
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+            except PermissionError:
+                return False
+            return False
+
+        async with transaction(self.sessions) as session:
+            count = await repository.requeue_orphans(session, host, is_gone)
+        if count:
+            log.warning("re-queued %d document(s) left by a stopped process", count)
+        return count
+
     async def run(self, stop: asyncio.Event) -> None:
+        await self.requeue_orphans()
         await self.requeue_expired()
         # Warm the worker process (spaCy loads in seconds) while the queue is already served.
         warming = asyncio.create_task(self._warm())
@@ -135,7 +160,7 @@ class JobWorker:
     async def _claim(self) -> tuple[int, str] | None:
         token = uuid.uuid4().hex
         async with transaction(self.sessions) as session:
-            document_id = await repository.claim_next(session, token, LEASE)
+            document_id = await repository.claim_next(session, token, LEASE, self.worker_id)
         return None if document_id is None else (document_id, token)
 
     async def _process(self, document_id: int, token: str) -> None:
@@ -297,6 +322,10 @@ class JobWorker:
             PROCESSED.labels("failed").inc()
             log.info("document %s failed: %s", document_id, message)
             self._on_commit()
+
+
+def _host() -> str:
+    return socket.gethostname()[:180]
 
 
 def _lease_end() -> datetime:

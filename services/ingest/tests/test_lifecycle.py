@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import socket
+import subprocess
 import uuid
 from datetime import timedelta
 
@@ -52,33 +54,49 @@ async def test_samples_load_once_and_a_crashed_job_is_requeued_on_start(tmp_path
         assert sample is not None
         assert (sample.status, sample.attempts, sample.claim_token) == ("queued", 0, None)
 
-    # Simulate a service killed in the middle of a job: a row left 'processing' by a dead worker.
-    data = SMALL_FR.replace("2027", "2040").encode()
+    # A service killed in the middle of a job leaves a row 'processing': here one claimed by
+    # a process of this host that is gone (re-queued at start, though its lease still runs),
+    # and one claimed on another host whose lease ran out.
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    orphans = {
+        "orphan-here.txt": (f"{socket.gethostname()}:{gone.pid}", timedelta(minutes=10)),
+        "orphan-elsewhere.txt": ("elsewhere:1", timedelta(seconds=-1)),
+    }
+    orphan_ids = []
     async with transaction(sessions) as session:
-        orphan = Document(
-            title="orphan",
-            filename="orphan.txt",
-            format="text",
-            status="processing",
-            progress=0.3,
-            sha256=hashlib.sha256(data).hexdigest(),
-            size=len(data),
-            attempts=1,
-            claim_token="dead-worker",
-            lease_expires_at=utcnow() - timedelta(seconds=1),
-        )
-        session.add(orphan)
-        await session.flush()
-        session.add(DocumentContent(document_id=orphan.id, data=data))
-        orphan_id = orphan.id
+        for name, (claimed_by, lease) in orphans.items():
+            data = SMALL_FR.replace("2027", str(2040 + len(orphan_ids))).encode()
+            orphan = Document(
+                title=name,
+                filename=name,
+                format="text",
+                status="processing",
+                progress=0.3,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+                attempts=1,
+                claim_token=f"dead-worker-{len(orphan_ids)}",
+                claimed_by=claimed_by,
+                lease_expires_at=utcnow() + lease,
+            )
+            session.add(orphan)
+            await session.flush()
+            session.add(DocumentContent(document_id=orphan.id, data=data))
+            orphan_ids.append(orphan.id)
     await engine.dispose()
 
     async with running_app(settings) as (_, client):
-        document = await wait_for(client, orphan_id)
-        assert document["status"] == "done", document["error"]
-        assert document["commitment_count"] >= 1
+        for orphan_id in orphan_ids:
+            document = await wait_for(client, orphan_id)
+            assert document["status"] == "done", document["error"]
+            assert document["commitment_count"] >= 1
         assert (await wait_for(client, sample_id))["status"] == "done"
         ready = await client.get("/readyz")
         assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "nats": "ok"}
         listed = (await client.get("/api/documents", headers=VIEWER)).json()
-        assert sorted(row["filename"] for row in listed) == ["orphan.txt", "sample-one.txt"]
+        assert sorted(row["filename"] for row in listed) == [
+            "orphan-elsewhere.txt",
+            "orphan-here.txt",
+            "sample-one.txt",
+        ]

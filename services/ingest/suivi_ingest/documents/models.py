@@ -39,6 +39,7 @@ class Document(SQLModel, table=True):
     duplicate_of: int | None = None
     attempts: int = 0
     claim_token: str | None = Field(default=None, max_length=64)
+    claimed_by: str | None = Field(default=None, max_length=200)  # "host:pid" of the claiming process
     lease_expires_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )

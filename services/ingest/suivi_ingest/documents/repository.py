@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -116,7 +116,7 @@ async def delete_document(session: AsyncSession, document_id: int) -> None:
 # --- the job queue ---------------------------------------------------------------------------
 
 
-async def claim_next(session: AsyncSession, token: str, lease: timedelta) -> int | None:
+async def claim_next(session: AsyncSession, token: str, lease: timedelta, claimed_by: str) -> int | None:
     """Take the oldest queued document for this worker; safe with several replicas."""
     candidate = (
         await session.execute(
@@ -134,6 +134,7 @@ async def claim_next(session: AsyncSession, token: str, lease: timedelta) -> int
             progress=0.05,
             error=None,
             claim_token=token,
+            claimed_by=claimed_by,
             lease_expires_at=now + lease,
             attempts=Document.attempts + 1,
             updated_at=now,
@@ -151,6 +152,36 @@ async def requeue_expired(session: AsyncSession, now: datetime | None = None) ->
             Document.status == "processing",
             or_(Document.lease_expires_at.is_(None), Document.lease_expires_at < now),  # type: ignore[union-attr,operator]
         )
+        .values(status="queued", progress=0.0, claim_token=None, lease_expires_at=None, updated_at=now)
+    )
+    return result.rowcount or 0
+
+
+async def requeue_orphans(session: AsyncSession, host: str, is_gone: Callable[[int], bool]) -> int:
+    """Send back to the queue the documents claimed on this host by a process that is gone.
+
+    Called at start: a service killed in the middle of a job finds its document again at
+    once instead of after the lease. Claims of other hosts are left to their leases.
+    """
+    rows = (
+        await session.execute(
+            select(Document.id, Document.claimed_by).where(
+                Document.status == "processing",
+                Document.claimed_by.like(f"{host}:%"),  # type: ignore[union-attr]
+            )
+        )
+    ).all()
+    orphans = []
+    for document_id, claimed_by in rows:
+        pid = claimed_by.rsplit(":", 1)[-1]
+        if not pid.isdigit() or is_gone(int(pid)):
+            orphans.append(document_id)
+    if not orphans:
+        return 0
+    now = utcnow()
+    result = await session.execute(
+        update(Document)
+        .where(Document.id.in_(orphans), Document.status == "processing")  # type: ignore[union-attr]
         .values(status="queued", progress=0.0, claim_token=None, lease_expires_at=None, updated_at=now)
     )
     return result.rowcount or 0

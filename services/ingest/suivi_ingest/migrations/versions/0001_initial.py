@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("duplicate_of", sa.Integer(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("claim_token", sa.String(64), nullable=True),
+        sa.Column("claimed_by", sa.String(200), nullable=True),
         sa.Column("lease_expires_at", TZ, nullable=True),
         sa.Column("created_at", TZ, nullable=True),
         sa.Column("updated_at", TZ, nullable=True),
