@@ -75,6 +75,27 @@ FR_CALL = {
     "solliciter",
 }
 FR_RECOMMEND = {"recommander", "suggérer", "proposer_reco"}
+FR_ACTION_NOUNS = {
+    "poursuite",
+    "prorogation",
+    "prolongation",
+    "renouvellement",
+    "reconduction",
+    "création",
+    "mise",
+    "adoption",
+    "renforcement",
+    "élaboration",
+    "extension",
+    "lancement",
+    "établissement",
+    "candidature",
+    "proposition",
+    "réforme",
+    "financement",
+    "organisation",
+    "tenue",
+}
 FR_PERFORMATIVE = {
     "proroger",
     "prolonger",
@@ -350,6 +371,14 @@ def _reported_before(toks: list[Tok], i: int) -> bool:
     return False
 
 
+_RANK = {"engagement": 3, "call": 3, "recommendation": 2, "priority": 1}
+
+
+def _rank(d: Decision) -> tuple[float, float]:
+    # an actor's announced action (weak evidence) does not outrank a modal statement
+    return (1.5 if d.announce and d.confidence < 0.6 else _RANK[d.kind], d.confidence)
+
+
 def _subject_is_actor(toks: list[Tok], i: int) -> bool:
     start = 0
     for j in range(i - 1, -1, -1):
@@ -357,10 +386,11 @@ def _subject_is_actor(toks: list[Tok], i: int) -> bool:
             start = j + 1
             break
     for k, t in enumerate(toks[start:i], start):
-        if t.pos in ("PROPN", "NOUN") and t.text[:1].isupper() and k > 0 and t.text.isalpha():
-            return True
-        if t.pos == "NOUN" and FR_ACTOR_HEAD.match(t.low):
-            return True
+        if t.pos in ("PROPN", "NOUN") or (t.text[:1].isupper() and k > start and t.text.isalpha()):
+            # the head of the subject decides: « la Lituanie », « le Gouvernement du Kenya »
+            return (t.text[:1].isupper() and k > 0 and t.text.isalpha()) or bool(FR_ACTOR_HEAD.match(t.low))
+        if t.pos == "PRON" and t.low in ("il", "elle", "ils", "elles"):
+            return False
     return False
 
 
@@ -370,6 +400,10 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
         return None
     if toks[-1].low == "?" or any(t.low == "?" for t in toks[-3:]):
         return None
+    opening = _low(toks[0])
+    if opening in ("sans",) and any(t.mood == "Cnd" for t in toks):
+        return None  # « Sans collaboration, les pays devraient affronter seuls… » is a hypothesis
+    reported_frame = opening in ("selon", "d'après") or (opening == "d'" and toks[1].low == "après")
     best: Decision | None = None
 
     def offer(d: Decision) -> None:
@@ -378,8 +412,7 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             d.modal = True
         if d.kind == "recommendation" and not _has_nous_subject(toks, d.trigger):
             d.modal = True
-        rank = {"engagement": 3, "call": 3, "recommendation": 2, "priority": 1}
-        if best is None or (rank[d.kind], d.confidence) > (rank[best.kind], best.confidence):
+        if best is None or _rank(d) > _rank(best):
             best = d
 
     for i, t in enumerate(toks):
@@ -564,10 +597,14 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             if t.low in ("temps", "bon", "utile", "opportun", "préférable", "souhaitable") or i == 0:
                 continue
             k = i - 1
+            if k >= 0 and toks[k].low in ("plus", "moins", "aussi", "si", "trop"):
+                continue  # a comparison describes a trend, it asks nothing
             while k >= 0 and toks[k].pos == "ADV":
                 k -= 1
             if k < 0 or toks[k].lemma not in FR_COPULA:
                 continue
+            if k > 0 and toks[k - 1].low in ("qui", "que", "qu'") and t.low not in FR_NEED_ADJ_STRONG:
+                continue  # « …, ce qui est essentiel pour … » qualifies, it asks nothing
             if k > 0 and _low(toks[k - 1]) in ("il", "ce", "c'", "cela"):
                 if _low(toks[k - 1]) == "il":
                     continue
@@ -604,7 +641,11 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
                 and not _has_nous_subject(toks, i)
             ):
                 inf = _next_inf(toks, i, 8)
-                if inf > 0 and toks[inf].lemma not in FR_NOTING_INF:
+                if (
+                    inf > 0
+                    and toks[inf].lemma not in FR_NOTING_INF
+                    and (i <= 1 or _subject_is_actor(toks, i))
+                ):
                     offer(Decision("call", 0.7 if i > 0 else 0.85, _reported_before(toks, i), trigger=i))
                 continue
         if lem == "décider" and t.verbform == "Fin" and t.tense == "Pres" and i <= 2:
@@ -612,6 +653,9 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             continue
         # ---- support for a future action by a named actor (present): « X soutient la prorogation »
         if lem in ("soutenir", "appuyer") and t.verbform == "Fin" and t.tense == "Pres":
+            obj = next((x for x in toks[i + 1 : i + 5] if x.pos == "NOUN"), None)
+            if obj is None or obj.lemma not in FR_ACTION_NOUNS:
+                continue
             if _subject_is_actor(toks, i) and not _reported_before(toks, i):
                 offer(Decision("call", 0.55, False, trigger=i))
             continue
@@ -660,7 +704,7 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             fut = (
                 t.tense == "Fut" or t.mood == "Cnd" or via_modal or (i > 0 and toks[i - 1].lemma == "pouvoir")
             )
-            h = 0
+            h = next((x + 1 for x in range(min(n - 1, i)) if toks[x].low in ("–", "—", ":")), 0)
             while (
                 h < n - 1
                 and (toks[h].pos in ("ADV", "PUNCT", "CCONJ") or toks[h].low in ("en", "outre"))
@@ -677,6 +721,8 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             if starts_nominal and (fut or fait_de) and not _past_verb(toks, i):
                 offer(Decision("recommendation", 0.5, False, trigger=i))
             continue
+    if best is not None and reported_frame:
+        best.reported = True
     # ---- priorities: an infinitive opening a list item or a short paragraph
     if best is None and first_in_block:
         head = toks[0]
@@ -896,8 +942,7 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
 
     def offer(d: Decision) -> None:
         nonlocal best
-        rank = {"engagement": 3, "call": 3, "recommendation": 2, "priority": 1}
-        if best is None or (rank[d.kind], d.confidence) > (rank[best.kind], best.confidence):
+        if best is None or _rank(d) > _rank(best):
             best = d
 
     low = [t.low.replace("’", "'") for t in toks]
@@ -1180,3 +1225,18 @@ def prefilter_en(text: str) -> bool:
 
 
 PREFILTER = {"fr": prefilter_fr, "en": prefilter_en}
+
+
+def last_trigger_end(text: str, lang: str) -> int | None:
+    """End offset of the last prefilter match in ``text`` (None when there is none)."""
+    rx = _PREFILTER_FR if lang == "fr" else _PREFILTER_EN
+    end = None
+    for m in rx.finditer(text):
+        end = m.end()
+    if lang == "fr":
+        for m in _FUTURE_FR.finditer(text):
+            end = max(end or 0, m.end())
+        m = _ENABLE_FR.search(text) if _NOMINAL_START_FR.match(text) else None
+        if m:
+            end = max(end or 0, m.end())
+    return end

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from . import nlp
 from .deadlines import find_deadline
-from .kinds import PREFILTER, Decision, classify_en, classify_fr
+from .kinds import PREFILTER, Decision, classify_en, classify_fr, last_trigger_end
 from .language import detect_language
 from .model import ExtractedCommitment, UnsupportedLanguage
 from .negotiation import ADOPTED_MARK, bracket_spans, overlaps
@@ -55,7 +55,7 @@ class Extractor:
         blocks = build_blocks(text)
         cands = self._candidates(blocks, lang)
         todo = [c for c in cands if c.toks is None and self._wanted(c, blocks, lang)]
-        annotated = nlp.annotate([blocks[c.block].text[c.start : c.end] for c in todo], lang)
+        annotated = nlp.annotate([self._analysed_part(c, blocks, lang) for c in todo], lang)
         for c, toks in zip(todo, annotated, strict=True):
             c.toks = toks
         classify = classify_fr if lang == "fr" else classify_en
@@ -114,6 +114,23 @@ class Extractor:
             return True
         return c.first and bool(_INF_START[lang].match(t.lstrip('*[«" ')))
 
+    @staticmethod
+    def _analysed_part(c: _Cand, blocks: list[Block], lang: str) -> str:
+        """The part of a sentence the rules need: up to a little after its last trigger.
+
+        Rules look at what precedes a trigger (subject, reporting verb) and at a few words
+        after it (the infinitive, the addressee); the tail of a long sentence is not needed,
+        and not sending it to spaCy saves a good share of the time.
+        """
+        t = blocks[c.block].text[c.start : c.end]
+        if c.role != "sent" or len(t) < 240:
+            return t
+        end = last_trigger_end(t, lang)
+        if end is None:
+            return t
+        cut = t.find(" ", min(len(t), end + 120))
+        return t if cut < 0 else t[:cut]
+
     # ------------------------------------------------------------------ items
     def _items(self, text, doc, lang, blocks, cands) -> list[ExtractedCommitment]:
         brackets = bracket_spans(text)
@@ -129,6 +146,8 @@ class Extractor:
             lead = cands[c.lead] if c.role == "sub" and c.lead >= 0 else None
             lead_text = blocks[lead.block].text[lead.start : lead.end] if lead else ""
             lead_d = lead.decision if lead else None
+            if c.role == "sub" and _DESCRIPTIVE_LEAD.search(lead_text):
+                continue
             if c.role == "sub":
                 if lead_d is not None and not lead_d.reported and lead_d.kind != "priority":
                     if d is None or d.kind == "priority" or not _own_clause(c, b):
@@ -138,7 +157,7 @@ class Extractor:
             if d is None:
                 continue
             raw = b.text[c.start : c.end]
-            if c.role == "lead":
+            if c.role == "lead" or raw.rstrip().endswith(":"):
                 if d.reported or d.relative or _content_after(c.toks, d.trigger) < 5:
                     continue
             if d.kind == "priority" and c.role == "sent" and len(raw.split()) > 60:
@@ -185,6 +204,9 @@ class Extractor:
         return out
 
 
+_DESCRIPTIVE_LEAD = re.compile(
+    r"(?:lequel|laquelle|lesquels|lesquelles|\boù|\bdont|\bwhich|\bwhere|\bwhereby|in which)\s*:?\s*$", re.I
+)
 _IMPERFECT = {
     "fr": re.compile(
         r"\b(?:étaient|était|avaient|avait|\w{2,}(?<![rf])aient|\w{3,}(?<![rf])(?<!tr|ll|ai|ou)ait)\b"

@@ -168,7 +168,19 @@ def classify_lines(lines: list[Line]) -> None:
                 prev_kind, prev_text = ln.kind, t
                 continue
         m = _ROMAN_HEADING.match(t)
-        if m and _is_title_text(m.group(2)) and block_start:
+        if (
+            m
+            and block_start
+            and (
+                _is_title_text(m.group(2))
+                or (
+                    "\t" in t[: m.start(2)]
+                    and len(t) < 300
+                    and not _TERMINAL.search(t)
+                    and m.group(2)[:1].isupper()
+                )
+            )
+        ):
             ln.kind, ln.level, ln.label = "heading", 2, f"{m.group(1)}. {_clean_heading(m.group(2))}"
             prev_kind, prev_text = ln.kind, t
             continue
