@@ -185,6 +185,30 @@ async def test_oversize_file_is_413(client):
     assert way_over.status_code == 413
 
 
+async def test_oversize_upload_without_length_is_cut_off_while_streaming(client):
+    boundary = "suivi-test-boundary"
+    sent = 0
+
+    async def body():
+        nonlocal sent
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="endless.txt"\r\n'
+            "Content-Type: text/plain\r\n\r\n"
+        ).encode()
+        for _ in range(64):  # up to 16 MB, far beyond the 1 MB limit
+            sent += 256 * 1024
+            yield b"a" * (256 * 1024)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    response = await client.post(
+        "/api/documents",
+        content=body(),
+        headers={**MONITOR, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert response.status_code == 413
+    assert sent < 4 * 1024 * 1024  # the server stopped reading soon after the limit
+
+
 @pytest.mark.parametrize(
     ("name", "data", "cause"),
     [
