@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -76,15 +77,26 @@ def _run(args) -> int:
         settings.nats_url = nats.url
         print(f"Started nats-server with JetStream at {nats.url} (store {nats.store_dir})", flush=True)
     try:
-        gateway = Gateway(
-            _apps(settings), REPO_ROOT / "frontend" / "dist", lambda g: _announce(g, url, settings)
-        )
+        gateway = Gateway(_apps(settings), REPO_ROOT / "frontend" / "dist")
         server = uvicorn.Server(uvicorn.Config(gateway, host=args.host, port=args.port, log_level="info"))
-        server.run()
+        # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
+        # it found: a no-op one lets us stop nats-server and exit 0 instead of dying by the signal.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: None)
+        asyncio.run(_serve_and_announce(server, gateway, url, settings))
         return 0 if server.started else 1
     finally:
         if nats:
             nats.stop()
+
+
+async def _serve_and_announce(server, gateway, url: str, settings) -> None:
+    serving = asyncio.create_task(server.serve())
+    while not server.started and not serving.done():  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
+        await asyncio.sleep(0.05)
+    if server.started:  # listening: only now is the URL worth printing
+        _announce(gateway, url, settings)
+    await serving
 
 
 def _apps(settings) -> dict:

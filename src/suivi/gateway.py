@@ -36,18 +36,15 @@ def owner_of(path: str) -> str | None:
 
 
 class Gateway:
-    def __init__(self, apps: dict[str, FastAPI], ui_dir: Path | None, on_ready=None):
+    def __init__(self, apps: dict[str, FastAPI], ui_dir: Path | None):
         self.apps = apps
         self.ui = UserInterface(ui_dir)
-        self.on_ready = on_ready
 
     @asynccontextmanager
     async def lifespan(self):
         async with AsyncExitStack() as stack:
             for app in self.apps.values():  # commitments first: it creates the first admin
                 await stack.enter_async_context(app.router.lifespan_context(app))
-            if self.on_ready:
-                self.on_ready(self)
             yield
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

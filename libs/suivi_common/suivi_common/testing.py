@@ -88,3 +88,103 @@ def auth(role: str, username: str | None = None) -> dict[str, str]:
     from .auth import issue_token
 
     return {"Authorization": f"Bearer {issue_token(username or role, role)}"}
+
+
+class SuiviProcess:
+    """`suivi run` as a user starts it: a real process, its own nats-server, a data directory."""
+
+    def __init__(
+        self, data_dir: Path, env: dict[str, str] | None = None, admin_password: str = "admin-password-1"
+    ):
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.admin_password = admin_password
+        self.env = {**os.environ, "SUIVI_ADMIN_PASSWORD": admin_password, **(env or {})}
+        self.process: subprocess.Popen | None = None
+        self.log_path = data_dir.parent / f"{data_dir.name}-suivi.log"
+
+    def start(self, timeout: float = 90.0) -> None:
+        import sys
+        import time
+
+        import httpx
+
+        suivi = Path(sys.executable).parent / "suivi"
+        command = [str(suivi), "run", "--port", str(self.port), "--data-dir", str(self.data_dir)]
+        self.log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"suivi run exited with {self.process.returncode}: {self.output()[-3000:]}"
+                )
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"suivi run was not ready within {timeout:g} s: {self.output()[-3000:]}")
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, sig: int = 15, timeout: float = 30.0) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        return self.process.returncode
+
+    def token(self, username: str = "admin", password: str | None = None) -> dict[str, str]:
+        import httpx
+
+        response = httpx.post(
+            f"{self.url}/api/auth/login",
+            json={"username": username, "password": password or self.admin_password},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+class WebhookReceiver:
+    """A subscriber on loopback that records every request and answers with scripted codes."""
+
+    def __init__(self, codes: list[int] | None = None):
+        import http.server
+        import threading
+
+        self.requests: list[dict] = []
+        self.codes = list(codes or [])
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                receiver.requests.append({"headers": dict(self.headers.items()), "body": body})
+                code = receiver.codes.pop(0) if receiver.codes else 200
+                self.send_response(code)
+                self.send_header("content-length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,70 @@
+# Suivi — `make run` starts everything, `make test` checks everything. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_STAMP := var/.apt-updated
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system-packages run test lint test-python test-ui test-e2e fuzz bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# -- set-up: each step runs only when its inputs changed ------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm run build --silent
+
+# Debian packages the tests drive: a browser, a PostgreSQL server, docker-compose to check the compose file.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	[ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+setup: $(VENV)/.installed frontend/dist/index.html ## install what is missing (Python, npm, UI build)
+
+# -- the two commands ----------------------------------------------------------------------------
+
+run: setup ## start Suivi on http://127.0.0.1:8000 (ingests the sample corpus on first start)
+	$(BIN)/suivi run
+
+test: setup system-packages lint test-python test-ui ## lint, every Python suite (incl. browser e2e), UI unit tests
+
+lint: $(VENV)/.installed ## ruff and the import boundaries between services
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test-python: $(VENV)/.installed frontend/dist/index.html ## pytest: services, cross-service, end to end, browser
+	$(BIN)/pytest
+
+test-ui: frontend/node_modules/.installed ## vitest unit tests of the UI
+	cd frontend && npm test --silent
+
+fuzz: $(VENV)/.installed ## long property-based fuzzing of every API
+	SUIVI_FUZZ_EXAMPLES=2000 $(BIN)/pytest tests/test_fuzz_api.py
+
+bench: $(VENV)/.installed ## every benchmark; figures go to docs/benchmarks.md by hand
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean: ## remove build output and local data (not .venv)
+	rm -rf var frontend/dist .pytest_cache .ruff_cache

@@ -1,0 +1,164 @@
+"""The whole system as users run it: `suivi run`, a document, a status change, a signed webhook.
+
+Runs on the embedded default (SQLite) and with SUIVI_DATABASE_URL on PostgreSQL.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from standardwebhooks import Webhook
+from suivi_common.testing import SuiviProcess, WebhookReceiver
+
+DOCUMENT = """Déclaration de test sur la gouvernance de l'Internet
+
+1. Nous nous engageons à renouveler le mandat du Forum sur la gouvernance de l'Internet.
+
+2. Nous appelons les donateurs à assurer un financement durable du Forum d'ici 2027.
+"""
+
+
+def wait_until(predicate, timeout: float = 60.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def suivi(tmp_path, database_url):
+    env = {"SUIVI_WEBHOOK_ALLOW_PRIVATE": "1", "SUIVI_LOAD_SAMPLES": "0"}
+    if database_url:
+        env["SUIVI_DATABASE_URL"] = database_url
+    process = SuiviProcess(tmp_path / "data", env)
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def receiver():
+    hook = WebhookReceiver()
+    yield hook
+    hook.close()
+
+
+def test_document_to_signed_webhook(suivi, receiver):
+    admin = suivi.token()
+    api = httpx.Client(base_url=suivi.url, timeout=30)
+    created = api.post(
+        "/api/users",
+        json={"username": "monitor1", "password": "monitor-pass-1", "role": "monitor"},
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    monitor = suivi.token("monitor1", "monitor-pass-1")
+    subscription = api.post(
+        "/api/subscriptions",
+        json={"url": receiver.url, "event_types": ["suivi.commitment.status_changed"]},
+        headers=admin,
+    )
+    assert subscription.status_code == 201, subscription.text
+    secret = subscription.json()["secret"]
+
+    upload = api.post(
+        "/api/documents",
+        files={"file": ("declaration.fr.txt", DOCUMENT.encode(), "text/plain")},
+        headers=monitor,
+    )
+    assert upload.status_code == 202, upload.text
+    document_id = upload.json()["id"]
+    wait_until(
+        lambda: (
+            api.get(f"/api/documents/{document_id}", headers=monitor).json()["status"] in ("done", "failed")
+        ),
+        what="the document to be processed",
+    )
+    assert api.get(f"/api/documents/{document_id}", headers=monitor).json()["status"] == "done"
+
+    def mandate_commitment():
+        listed = api.get(
+            "/api/commitments",
+            params={"filter": json.dumps({"document_id": document_id, "topics": ["igf_mandate"]})},
+            headers=monitor,
+        ).json()
+        return listed[0] if listed else None
+
+    commitment = wait_until(mandate_commitment, what="the extracted commitment")
+    assert commitment["sources"][0]["document_id"] == document_id
+
+    change = api.post(
+        "/api/status_changes",
+        json={
+            "commitment_id": commitment["id"],
+            "to_status": "achieved",
+            "rationale": "Le mandat a été renouvelé par l'Assemblée générale.",
+            "evidence": {"url": "https://www.un.org/fr/ga/", "title": "Résolution de l'Assemblée générale"},
+            "expected_version": commitment["version"],
+        },
+        headers=monitor,
+    )
+    assert change.status_code == 201, change.text
+
+    wait_until(lambda: receiver.requests, what="the webhook")
+    request = receiver.requests[0]
+    headers = {k.lower(): v for k, v in request["headers"].items()}
+    Webhook(secret).verify(request["body"], headers)  # raises if the signature is wrong
+    event = json.loads(request["body"])
+    assert event["specversion"] == "1.0"
+    assert event["type"] == "suivi.commitment.status_changed"
+    assert event["id"] == headers["webhook-id"]
+    assert event["subject"] == str(commitment["id"])
+    assert event["data"]["to_status"] == "achieved"
+    assert event["data"]["changed_by"] == "monitor1"
+    assert event["data"]["evidence"][0]["title"] == "Résolution de l'Assemblée générale"
+    assert abs(int(headers["webhook-timestamp"]) - datetime.now(UTC).timestamp()) < 120
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    state = subprocess.run(
+        ["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True
+    ).stdout.strip()
+    return bool(state) and not state.startswith("Z")
+
+
+def test_sigterm_leaves_nothing_behind_and_restart_keeps_everything(tmp_path):
+    data = tmp_path / "data"
+    first = SuiviProcess(data, {"SUIVI_LOAD_SAMPLES": "0"})
+    first.start()
+    admin = first.token()
+    created = httpx.post(
+        f"{first.url}/api/commitments",
+        json={"text": "Nous nous engageons à publier un rapport annuel.", "kind": "engagement"},
+        headers=admin,
+    ).json()
+    children = _children(first.process.pid)
+    assert children, "suivi run should have started nats-server"
+    assert first.stop(signal.SIGTERM) == 0
+    wait_until(lambda: not any(_alive(pid) for pid in children), timeout=15, what="children to exit")
+
+    second = SuiviProcess(data, {"SUIVI_LOAD_SAMPLES": "0"})
+    second.start()
+    try:
+        again = httpx.get(f"{second.url}/api/commitments/{created['id']}", headers=second.token()).json()
+        assert again["text"] == created["text"]
+        assert "Created the user 'admin'" not in second.output()
+    finally:
+        second.stop()
