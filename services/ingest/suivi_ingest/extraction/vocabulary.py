@@ -133,6 +133,16 @@ _FORUM_ALIAS = re.compile(
 )
 
 
+# a heading's mission topic passes to an item that speaks of something of that topic
+_ANY = re.compile("")
+_HEADING_LINK = {
+    "gdc_wsis_alignment": re.compile(
+        r"smsi|wsis|pacte|compact|nations unies|united nations|mandat|coordination|cohérence|coherence"
+        r"|harmonis|alignement|alignment|existant|existing"
+    ),
+}
+
+
 def find_topics(text: str, context: str = "", heading: str = "", forum_is_igf: bool = False) -> list[str]:
     low = text.lower().replace("’", "'")
     if forum_is_igf and _FORUM_ALIAS.search(text.replace("’", "'")):
@@ -146,7 +156,7 @@ def find_topics(text: str, context: str = "", heading: str = "", forum_is_igf: b
     if heading:
         h = heading.lower().replace("’", "'")
         for t in MISSION_TOPICS:
-            if t not in found and _TOPIC_RE[t].search(h):
+            if t not in found and _TOPIC_RE[t].search(h) and _HEADING_LINK.get(t, _ANY).search(low):
                 found.append(t)
     strong = [t for t in found if t not in _WEAK]
     if len(found) > 3:
