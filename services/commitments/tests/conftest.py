@@ -61,3 +61,14 @@ async def event_log(nats_server):
     await nc.subscribe("suivi.>", cb=on_message)
     yield log
     await nc.drain()
+
+
+@pytest.fixture
+def app_with(tmp_path, nats_server):
+    """Start the service with settings of the test's own: `async with app_with(webhook_allow_private=True)`."""
+
+    def start(**overrides):
+        base = {"data_dir": tmp_path, "nats_url": nats_server.url, "admin_password": "adminpass1"}
+        return running_app(Settings(**(base | overrides)))
+
+    return start
