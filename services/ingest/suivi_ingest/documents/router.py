@@ -119,9 +119,7 @@ async def _read_submission(request: Request, max_bytes: int) -> dict[str, Any]:
     limited = Request(request.scope, _limited_receive(request, max_bytes + MULTIPART_OVERHEAD))
     try:
         form = await limited.form(max_files=1, max_fields=10)
-    except PayloadTooLarge:
-        raise
-    except AppError:
+    except AppError:  # PayloadTooLarge from the limited receive
         raise
     except Exception as exc:
         if isinstance(exc.__cause__, PayloadTooLarge) or isinstance(exc.__context__, PayloadTooLarge):
