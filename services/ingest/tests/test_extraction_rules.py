@@ -110,3 +110,35 @@ def test_priorities_need_an_action_lead_in(ex):
     items = ex.extract(text, "t.txt", "fr")
     assert [i.kind for i in items] == ["priority"]
     assert set(items[0].topics) >= {"igf_mandate", "funding"}
+
+
+RESOLUTION_FR = """L'Assemblée générale,
+
+Rappelant sa résolution 68/302 du 31 juillet 2014,
+
+Notant avec préoccupation que la fracture numérique persiste,
+
+1. Décide de proroger de dix ans le mandat du Forum sur la gouvernance d'Internet;
+
+2. Prie le Secrétaire général de lui présenter chaque année un rapport sur les progrès accomplis;
+
+3. Engage vivement toutes les parties prenantes à renforcer la participation des pays en développement;
+
+4. Prend note du rapport du Secrétaire général;
+
+5. Se félicite de la tenue de la dixième réunion du Forum à João Pessoa (Brésil) en 2015;
+
+6. Exhorte les États à combler la fracture numérique entre les sexes d'ici à 2030;
+"""
+
+
+def test_french_resolution_operative_paragraphs(ex):
+    items = ex.extract(RESOLUTION_FR, "res.txt", "fr")
+    assert [(i.locator, i.kind) for i in items] == [
+        ("§1", "engagement"),
+        ("§2", "call"),
+        ("§3", "call"),
+        ("§6", "call"),
+    ]
+    assert "igf_mandate" in items[0].topics
+    assert items[3].deadline == "2030"

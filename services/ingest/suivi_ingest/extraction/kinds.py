@@ -75,6 +75,25 @@ FR_CALL = {
     "solliciter",
 }
 FR_RECOMMEND = {"recommander", "suggérer", "proposer_reco"}
+FR_OPERATIVE = {
+    "décide": "engagement",
+    "adopte": "engagement",
+    "approuve": "engagement",
+    "proclame": "engagement",
+    "prie": "call",
+    "invite": "call",
+    "engage": "call",
+    "exhorte": "call",
+    "demande": "call",
+    "encourage": "call",
+    "appelle": "call",
+    "préconise": "call",
+    "incite": "call",
+    "charge": "call",
+    "autorise": "call",
+    "enjoint": "call",
+    "recommande": "recommendation",
+}
 FR_ACTION_NOUNS = {
     "poursuite",
     "prorogation",
@@ -405,6 +424,14 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
         return None  # « Sans collaboration, les pays devraient affronter seuls… » is a hypothesis
     reported_frame = opening in ("selon", "d'après") or (opening == "d'" and toks[1].low == "après")
     best: Decision | None = None
+    # operative paragraphs of resolutions open on a third-person verb with no subject:
+    # « Prie le Secrétaire général de… », « Engage vivement les États à… », « Décide de… »
+    h = 1 if opening in ("également", "en", "aussi", "de", "par") and n > 3 else 0
+    if h and opening == "en" and _low(toks[1]) == "outre":
+        h = 2
+    op = FR_OPERATIVE.get(_low(toks[h])) if toks[h].text[:1].isupper() or h else None
+    if op and first_in_block:
+        best = Decision(op, 0.85, trigger=h)
 
     def offer(d: Decision) -> None:
         nonlocal best
@@ -1182,7 +1209,9 @@ _COPULA_FR = (
     r"(?:est|sont|soit|soient|sera|seront|serait|seraient|demeure\w*|reste\w*|devien\w*|était|étaient)"
 )
 _PREFILTER_FR = re.compile(
-    r"\bnous\b|\bdoi[tv]|\bdev(?:r|on|ez|ai)|\bfau[td]|\bfallait|\bimport(?:e|ait|erait)\b|\bnécessit(?:e|ent)\b"
+    r"^(?:également,?\s+|en outre,?\s+)?(?:décide|prie|invite|engage|exhorte|demande|encourage|appelle|préconise"
+    r"|incite|charge|autorise|enjoint|recommande|adopte|approuve|proclame)\b"
+    r"|\bnous\b|\bdoi[tv]|\bdev(?:r|on|ez|ai)|\bfau[td]|\bfallait|\bimport(?:e|ait|erait)\b|\bnécessit(?:e|ent)\b"
     rf"|\b{_COPULA_FR}\s+(?:\w+\s+){{0,2}}{_ADJ_FR}"
     r"|\bconvien|\bconvenait|\bs['’]agi(?:t|ssait)\s+d|\by a(?:vait)? lieu\b|\bs['’]engag|\bengag\w*\s+(?:\w+\s+){0,4}?à"
     r"|\b(?:invit|encourag|exhort|pri|demand|appell|incit|enjoin|sollicit)(?:e|ent|é|ée|és|ées)\b"
