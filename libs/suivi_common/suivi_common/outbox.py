@@ -16,12 +16,13 @@ import zlib
 from datetime import datetime
 
 from nats.js import JetStreamContext
-from sqlalchemy import Column, Text, select, text
+from sqlalchemy import Column, Text, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from .db import transaction
 from .db_types import UTCDateTime
 from .events import CloudEvent, utcnow
 from .messaging import publish
@@ -108,7 +109,8 @@ class OutboxRelay:
 
     async def publish_pending(self, js: JetStreamContext) -> int:
         async with self._sessions() as session:
-            if session.bind.dialect.name == "postgresql":
+            postgres = session.bind.dialect.name == "postgresql"
+            if postgres:
                 # A leader lock held for the transaction: replicas take turns and order holds.
                 got = await session.execute(
                     text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key}
@@ -118,21 +120,35 @@ class OutboxRelay:
             rows = (
                 (
                     await session.execute(
-                        select(OutboxMessage)
+                        select(OutboxMessage.id, OutboxMessage.payload)
                         .where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
                         .order_by(OutboxMessage.id)
                         .limit(self._batch)
                     )
                 )
-                .scalars()
+                .tuples()
                 .all()
             )
             if not rows:
                 return 0
+            if not postgres:
+                # SQLite has one writer at a time: publish outside any transaction, so that
+                # API writes never wait on NATS, then mark the rows in a short one.
+                await session.rollback()
             _fault("relay.before_publish")
-            for row in rows:
-                await publish(js, CloudEvent.from_json(row.payload))
-                row.published_at = utcnow()
+            for _, payload in rows:
+                await publish(js, CloudEvent.from_json(payload))
             _fault("relay.after_publish")
-            await session.commit()
-            return len(rows)
+            if postgres:
+                await self._mark_published(session, [row_id for row_id, _ in rows])
+                await session.commit()
+        if not postgres:
+            async with transaction(self._sessions) as session:
+                await self._mark_published(session, [row_id for row_id, _ in rows])
+        return len(rows)
+
+    @staticmethod
+    async def _mark_published(session: AsyncSession, ids: list[int]) -> None:
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(published_at=utcnow())  # type: ignore[attr-defined]
+        )
