@@ -48,6 +48,12 @@ uvicorn.run(create_app(Settings()), host="127.0.0.1", port=int(sys.argv[1]), log
 """
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), to report work per delivery."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -275,11 +281,15 @@ async def main(args: argparse.Namespace) -> None:
                     "/api/subscriptions", json={"url": f"http://127.0.0.1:{receiver.port}/s{n + 1}"}
                 )
                 response.raise_for_status()
+            cpu_before = cpu_seconds(notify_proc.pid)
             rate, delivered = await throughput_run(js, receiver, args.backlog, args.subscribers)
+            cpu = cpu_seconds(notify_proc.pid) - cpu_before
             print(
                 f"max    {delivered} deliveries to {args.subscribers} subscribers "
-                f"({args.backlog} events published at once): {rate:,.0f} deliveries/s"
+                f"({args.backlog} events published at once): {rate:,.0f} deliveries/s; "
+                f"notify used {cpu:.1f} CPU s = {delivered / cpu:,.0f} deliveries per CPU second"
             )
+            print(f"load   1-minute load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         await nc.close()
     finally:
         await receiver.stop()

@@ -14,8 +14,9 @@ class NotifySettings(Settings):
     webhook_retry_after_max_seconds: float = 3600.0
     # After a rotation the previous secret keeps signing (a second signature) this long.
     webhook_secret_grace_hours: float = 24.0
-    # Deliveries in flight at once in one replica.
-    webhook_concurrency: int = 16
+    # Deliveries in flight at once in one replica, and at most this many to one origin.
+    webhook_concurrency: int = 64
+    webhook_origin_connections: int = 8
     # How often the scheduler looks for passed deadlines and an unsent weekly digest.
     scheduler_interval_seconds: float = 300.0
     scheduler_enabled: bool = True

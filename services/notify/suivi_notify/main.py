@@ -44,7 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
         sender = WebhookSender(
             config.webhook_timeout_seconds,
             config.webhook_allow_private,
-            max_connections=max(10, config.webhook_concurrency),
+            per_origin=config.webhook_origin_connections,
         )
         worker = DeliveryWorker(db, sender, config)
         relay = OutboxRelay(sessions, "notify")

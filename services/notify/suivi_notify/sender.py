@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -60,37 +61,75 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
 
 
 class WebhookSender:
-    def __init__(self, timeout: float, allow_private: bool, max_connections: int = 100):
+    """Sends webhooks over pooled keep-alive connections, a small pool per target origin.
+
+    httpcore scans every connection of a pool on each request (and polls idle ones), so one
+    big shared pool costs more CPU per request the more connections it holds (2.7 ms at 16
+    against 1.1 ms at 4 on the benchmark machine). Each origin gets its own client, at most
+    `per_origin` requests in flight to it (queued before the timeout starts), and the least
+    recently used clients are closed beyond `max_origins`.
+    """
+
+    def __init__(self, timeout: float, allow_private: bool, per_origin: int = 8, max_origins: int = 256):
         self.allow_private = allow_private
         self.timeout = timeout
-        self.client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout),
-            trust_env=False,  # no *_PROXY detour around the address check
-            follow_redirects=False,
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-            headers={"user-agent": USER_AGENT},
-        )
+        self.per_origin = per_origin
+        self.max_origins = max_origins
+        self._clients: OrderedDict[
+            tuple[str, str, int | None], tuple[httpx.AsyncClient, asyncio.Semaphore]
+        ] = OrderedDict()
+        self._closing: set[asyncio.Task] = set()
+
+    def _client(self, url: httpx.URL) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
+        key = (url.scheme, url.host, url.port)
+        entry = self._clients.get(key)
+        if entry is None:
+            client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self.timeout),
+                trust_env=False,  # no *_PROXY detour around the address check
+                follow_redirects=False,
+                limits=httpx.Limits(
+                    max_connections=self.per_origin, max_keepalive_connections=self.per_origin
+                ),
+                headers={"user-agent": USER_AGENT},
+            )
+            entry = self._clients[key] = (client, asyncio.Semaphore(self.per_origin))
+            while len(self._clients) > self.max_origins:
+                _, (old, _) = self._clients.popitem(last=False)
+                task = asyncio.get_running_loop().create_task(old.aclose())
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
+        else:
+            self._clients.move_to_end(key)
+        return entry
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        clients = [client for client, _ in self._clients.values()]
+        self._clients.clear()
+        await asyncio.gather(*(client.aclose() for client in clients), *self._closing, return_exceptions=True)
 
     async def send(self, url: str, msg_id: str, body: str, secrets: list[str]) -> AttemptResult:
         started = time.perf_counter()
         now = datetime.now(UTC)
         headers = {
             "content-type": "application/json",
+            "user-agent": USER_AGENT,
             "webhook-id": msg_id,
             "webhook-timestamp": str(int(now.timestamp())),
             "webhook-signature": sign(secrets, msg_id, now, body),
         }
         try:
-            async with asyncio.timeout(self.timeout):  # the whole exchange, not each read
+            async with asyncio.timeout(self.timeout):  # name resolution included
                 request = await self._request(url, headers, body.encode())
-                response = await self.client.send(request, stream=True)
-                try:
-                    kept = await _read_prefix(response)
-                finally:
-                    await response.aclose()
+            client, slots = self._client(request.url)
+            async with slots:
+                started = time.perf_counter()
+                async with asyncio.timeout(self.timeout):  # the whole exchange, not each read
+                    response = await client.send(request, stream=True)
+                    try:
+                        kept = await _read_prefix(response)
+                    finally:
+                        await response.aclose()
         except TargetRefused as exc:
             return AttemptResult(None, _ms(started), error=str(exc))
         except (TimeoutError, httpx.TimeoutException):
@@ -117,7 +156,7 @@ class WebhookSender:
         if target.scheme not in ("http", "https") or not target.host:
             raise TargetRefused("refused: only http and https URLs are delivered")
         if self.allow_private:
-            return self.client.build_request("POST", target, headers=headers, content=content)
+            return httpx.Request("POST", target, headers=headers, content=content)
         host = target.host
         port = target.port or (443 if target.scheme == "https" else 80)
         address = await resolve_public(host, port)
@@ -126,9 +165,7 @@ class WebhookSender:
         if target.scheme == "https" and literal_ip(host) is None:
             extensions["sni_hostname"] = host  # certificate checked against the name, not the IP
         pinned = target.copy_with(host=address)
-        return self.client.build_request(
-            "POST", pinned, headers=headers, content=content, extensions=extensions
-        )
+        return httpx.Request("POST", pinned, headers=headers, content=content, extensions=extensions)
 
 
 def _bracket(host: str) -> str:

@@ -207,6 +207,7 @@ class DeliveryWorker:
         self._results: asyncio.Queue[delivery_service.Outcome] = asyncio.Queue()
         self._lease = timedelta(seconds=2 * settings.webhook_timeout_seconds + 5)
         self._handoff: deque[deliveries.Claimed] = deque()
+        self._queue_limit = self._concurrency * 4  # claimed or handed over, not yet finished
         self._check_db = True
         self._next_check = utcnow()
 
@@ -218,7 +219,7 @@ class DeliveryWorker:
     def lease_for_handoff(self, now: datetime) -> datetime | None:
         """A lease for rows about to be handed over in memory, or None when the queue is long
         (then the rows are left for the claim loop and nobody holds them)."""
-        if len(self._handoff) + len(self._in_flight) >= self._concurrency * 4:
+        if len(self._handoff) + len(self._in_flight) >= self._queue_limit:
             return None
         return now + self._lease
 
@@ -269,12 +270,14 @@ class DeliveryWorker:
                 if self._handoff:
                     continue
                 now = utcnow()
-                if free > 0 and (self._check_db or now >= self._next_check):
+                room = self._queue_limit - len(self._in_flight) - len(self._handoff)
+                if room > 0 and (self._check_db or now >= self._next_check):
+                    # Claim ahead into the local queue: fewer, larger claim transactions.
                     self._check_db = False
-                    claimed = await self._claim(free)
-                    self._start(claimed)
-                    if len(claimed) == free:
-                        self._check_db = True  # there may be more due
+                    claimed = await self._claim(room)
+                    self._handoff.extend(claimed)
+                    if claimed:
+                        self._check_db = len(claimed) == room  # there may be more due
                         continue
                     self._next_check = await self._next_due(now)
                 timeout = max(0.005, min(1.0, (self._next_check - utcnow()).total_seconds()))

@@ -153,7 +153,11 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease_unti
             Delivery.subscription_id,
             Delivery.event_id,
             Delivery.cycle_attempts,
-            Subscription,
+            Subscription.url,
+            Subscription.secret,
+            Subscription.previous_secret,
+            Subscription.previous_secret_expires_at,
+            Subscription.active,
             ReceivedEvent.payload,
         )
         .join(Subscription, Subscription.id == Delivery.subscription_id)  # type: ignore[arg-type]
@@ -162,17 +166,21 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease_unti
         .order_by(Delivery.next_attempt_at)
     )
     result = []
-    for delivery_id, subscription_id, event_id, cycle_attempts, subscription, payload in rows.all():
+    for row in rows.all():
+        secrets = [row.secret]
+        if row.previous_secret and row.previous_secret_expires_at and row.previous_secret_expires_at > now:
+            secrets.append(row.previous_secret)
         result.append(
             Claimed(
-                delivery_id=delivery_id,
-                subscription_id=subscription_id,
-                event_id=event_id,
-                cycle_attempts=cycle_attempts,
-                url=subscription.url,
-                secrets=subscription.signing_secrets(now),
-                active=subscription.active,
-                payload=payload,
+                delivery_id=row.id,
+                subscription_id=row.subscription_id,
+                event_id=row.event_id,
+                cycle_attempts=row.cycle_attempts,
+                url=row.url,
+                secrets=secrets,
+                active=row.active,
+                payload=row.payload,
+                lease_until=lease_until,
             )
         )
     return result
