@@ -144,13 +144,7 @@ def test_adopted_mark_and_locators(extractor):
 
 @pytest.mark.parametrize("paras", [FR_PARAS, EN_PARAS], ids=["fr", "en"])
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
-def test_same_items_in_every_format(extractor, paras, fmt, request):
-    if fmt == "pdf" and paras is FR_PARAS:
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="known limit: a PDF line wrapped exactly at a lead-in's colon", strict=False
-            )
-        )
+def test_same_items_in_every_format(extractor, paras, fmt):
     _, reference = _items(extractor, _as_text(paras).encode(), "doc.txt")
     data = {"pdf": _as_pdf, "docx": _as_docx, "html": _as_html}[fmt](paras)
     doc, items = _items(extractor, data, f"doc.{fmt}")

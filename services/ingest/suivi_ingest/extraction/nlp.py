@@ -70,6 +70,8 @@ def annotate(sentences: list[str], language: str, batch_size: int = 256) -> list
         for doc in nlp.pipe(sentences, batch_size=batch_size):
             toks = []
             for t in doc:
+                if t.is_space:
+                    continue  # runs of spaces (justified PDF lines) are not words
                 pos = t.pos_
                 if pos in ("VERB", "AUX"):
                     m = t.morph.to_dict()
@@ -96,7 +98,7 @@ def annotate(sentences: list[str], language: str, batch_size: int = 256) -> list
     nlp = get_english()
     out = []
     for doc in nlp.tokenizer.pipe(sentences, batch_size=batch_size):
-        out.append([_en_tok(t.text, t.idx) for t in doc])
+        out.append([_en_tok(t.text, t.idx) for t in doc if not t.is_space])
     return out
 
 

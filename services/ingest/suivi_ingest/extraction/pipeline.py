@@ -55,7 +55,8 @@ class Extractor:
         blocks = build_blocks(text)
         cands = self._candidates(blocks, lang)
         todo = [c for c in cands if c.toks is None and self._wanted(c, blocks, lang)]
-        annotated = nlp.annotate([self._analysed_part(c, blocks, lang) for c in todo], lang)
+        # whitespace runs (justified PDF lines) confuse the tagger: fold them first
+        annotated = nlp.annotate([" ".join(self._analysed_part(c, blocks, lang).split()) for c in todo], lang)
         for c, toks in zip(todo, annotated, strict=True):
             c.toks = toks
         classify = classify_fr if lang == "fr" else classify_en
