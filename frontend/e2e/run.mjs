@@ -305,6 +305,11 @@ test('a viewer finds no edit control', STEP, async () => {
     await page.goto(`${BASE}/#/commitments/${encodeURIComponent(state.commitmentId)}`);
     await page.waitForTimeout(1000);
     assert.equal(await page.locator('form input[name="title"]').count(), 0, 'no edit form');
+    // English (the browser's language) can be switched to French.
+    await page.getByRole('button', { name: 'Language : English' }).click();
+    await page.getByRole('menuitem', { name: 'Français' }).click();
+    await page.getByRole('menuitem', { name: /Engagements/ }).waitFor();
+    assert.equal(await page.locator('form input[name="title"]').count(), 0, 'no edit form');
 });
 
 // ---------------------------------------------------------------- admin

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { testDataProvider } from 'react-admin';
 import { App } from './App';
 import { fakeAuthProvider } from './test/render';
@@ -51,6 +51,17 @@ describe('menus follow the role', () => {
         expect(decodeURIComponent(card.getAttribute('href') ?? '')).toBe('#/commitments?filter={"topics":"igf_mandate"}');
         expect(screen.getByTestId('mission-gdc_wsis_alignment')).toHaveTextContent('0');
         expect(screen.getByTestId('stat-overdue')).toHaveTextContent('1');
+    });
+});
+
+describe('language menu', () => {
+    it('is named for screen readers and switches the UI to French', async () => {
+        renderApp('viewer');
+        const button = await screen.findByRole('button', { name: 'Language : English' });
+        fireEvent.click(button);
+        fireEvent.click(await screen.findByRole('menuitem', { name: 'Français' }));
+        expect(await screen.findByRole('menuitem', { name: /Engagements/ })).toBeInTheDocument();
+        expect(screen.getByRole('button', { name: 'Langue : Français' })).toBeInTheDocument();
     });
 });
 

@@ -3,6 +3,7 @@ import { authProvider as defaultAuthProvider, canEdit, isAdmin } from './authPro
 import { dataProvider as defaultDataProvider } from './dataProvider';
 import { i18nProvider as defaultI18nProvider } from './i18n';
 import { Dashboard } from './dashboard/Dashboard';
+import { Layout } from './Layout';
 import commitments from './commitments';
 import documents from './documents';
 import evidence from './evidence';
@@ -33,6 +34,7 @@ export const App = ({
         authProvider={authProvider}
         i18nProvider={i18nProvider}
         dashboard={Dashboard}
+        layout={Layout}
         requireAuth
         disableTelemetry
     >
