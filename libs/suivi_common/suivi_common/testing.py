@@ -188,3 +188,288 @@ class WebhookReceiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+# -- the distributed setup on one machine: a NATS cluster, `suivi serve` replicas, a router ----------
+
+
+class NatsCluster:
+    """`size` nats-server processes on loopback in one cluster (`suivi`), JetStream on each.
+
+    Like deploy/kubernetes/nats.yaml: every node routes to all the others and stores its
+    streams in a directory of its own, so a stream with 3 replicas survives one node's death.
+    """
+
+    def __init__(self, root: Path, size: int = 3):
+        self.root = root
+        self.nodes = [
+            {"name": f"n{i + 1}", "port": free_port(), "cluster": free_port(), "monitor": free_port()}
+            for i in range(size)
+        ]
+        self.processes: list[subprocess.Popen | None] = [None] * size
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"nats://127.0.0.1:{node['port']}" for node in self.nodes]
+
+    @property
+    def url(self) -> str:
+        """All nodes, comma-separated, as SUIVI_NATS_URL takes them."""
+        return ",".join(self.urls)
+
+    def start(self, timeout: float = 30.0) -> None:
+        import time
+
+        from .nats_server import _die_with_parent, nats_server_binary
+
+        routes = ",".join(f"nats://127.0.0.1:{node['cluster']}" for node in self.nodes)
+        for index, node in enumerate(self.nodes):
+            store = self.root / node["name"]
+            store.mkdir(parents=True, exist_ok=True)
+            command = [
+                nats_server_binary(),
+                *("-a", "127.0.0.1", "-p", str(node["port"]), "-n", node["name"]),
+                *("-m", str(node["monitor"]), "-js", "-sd", str(store)),
+                *("--cluster_name", "suivi", "--cluster", f"nats://127.0.0.1:{node['cluster']}"),
+                *("--routes", routes),
+            ]
+            log = open(self.root / f"{node['name']}.log", "ab")
+            self.processes[index] = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+            )
+            log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.ready():
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the NATS cluster had no JetStream meta leader within {timeout:g} s")
+
+    def ready(self) -> bool:
+        """Every running node answers /healthz and knows the JetStream meta leader."""
+        import httpx
+
+        for index, node in enumerate(self.nodes):
+            process = self.processes[index]
+            if process is None or process.poll() is not None:
+                continue
+            try:
+                base = f"http://127.0.0.1:{node['monitor']}"
+                if httpx.get(f"{base}/healthz", timeout=1).status_code != 200:
+                    return False
+                if not httpx.get(f"{base}/jsz", timeout=1).json().get("meta_cluster", {}).get("leader"):
+                    return False
+            except (httpx.HTTPError, ValueError):
+                return False
+        return True
+
+    def index_of(self, name: str) -> int:
+        return next(i for i, node in enumerate(self.nodes) if node["name"] == name)
+
+    def kill(self, index: int) -> None:
+        """SIGKILL one node, as a crash would."""
+        process = self.processes[index]
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process is not None and process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            if process is not None:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+    def __enter__(self) -> NatsCluster:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class ServiceProcess:
+    """`suivi serve <service> --port P`: one replica of one service, as a real process."""
+
+    def __init__(self, service: str, env: dict[str, str], log_dir: Path, name: str | None = None):
+        self.service = service
+        self.name = name or service
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, **env}
+        self.log_path = log_dir / f"{self.name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        import sys
+
+        suivi = Path(sys.executable).parent / "suivi"
+        command = [str(suivi), "serve", self.service, "--port", str(self.port)]
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+
+    def ready(self) -> bool:
+        import httpx
+
+        if self.process is None or self.process.poll() is not None:
+            raise RuntimeError(f"{self.name} exited: {self.output()[-3000:]}")
+        try:
+            return httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL the replica and whatever it started (ingest's extraction workers)."""
+        import signal
+
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        import signal
+
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()  # the replica and any child it left behind
+
+
+def start_all(processes: list[ServiceProcess], timeout: float = 120.0) -> None:
+    """Start every replica at once (as an orchestrator does) and wait until all are ready."""
+    import time
+
+    for process in processes:
+        process.start()
+    deadline = time.monotonic() + timeout
+    waiting = list(processes)
+    while waiting:
+        waiting = [process for process in waiting if not process.ready()]
+        if waiting and time.monotonic() > deadline:
+            names = ", ".join(process.name for process in waiting)
+            raise RuntimeError(f"not ready within {timeout:g} s: {names}: {waiting[0].output()[-3000:]}")
+        if waiting:
+            time.sleep(0.3)
+
+
+class Router:
+    """What nginx does in the distributed setup, in-process: one URL for the whole system.
+
+    Requests go to the service that `route(path)` names (suivi.gateway.owner_of), round-robin
+    over its replicas; a replica that refuses the connection is skipped for the next one (as
+    nginx's `proxy_next_upstream error`: nothing was sent, so even a POST is safe to retry).
+    A replica that dies with the request in hand answers 502 and the client decides.
+    """
+
+    HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade", "host", "content-length"}
+    DECODED = {"content-encoding"}  # httpx hands over the body decoded
+
+    def __init__(self, route, upstreams: dict[str, list[str]]):
+        self.route = route
+        self.upstreams = upstreams
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._turn: dict[str, int] = {}
+        self._client = None
+        self._server = None
+        self._thread = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        import httpx
+
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    self._client = httpx.AsyncClient(timeout=60)
+                    await send({"type": "lifespan.startup.complete"})
+                else:
+                    await self._client.aclose()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        service = self.route(scope["path"])
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        replicas = self.upstreams.get(service or "", [])
+        start = self._turn.get(service, 0)
+        self._turn[service] = start + 1
+        headers = [(k.decode(), v.decode()) for k, v in scope["headers"] if k.decode() not in self.HOP_BY_HOP]
+        query = scope.get("query_string", b"").decode()
+        status, out_headers, content = 502, [], b'{"detail":"bad gateway"}'
+        for attempt in range(len(replicas)):
+            upstream = replicas[(start + attempt) % len(replicas)]
+            target = f"{upstream}{scope['path']}" + (f"?{query}" if query else "")
+            try:
+                response = await self._client.request(scope["method"], target, headers=headers, content=body)
+            except httpx.ConnectError:
+                continue  # nothing was sent: the next replica
+            except httpx.HTTPError:
+                break  # the replica had the request and died: 502, as nginx answers
+            status, content = response.status_code, response.content
+            out_headers = [
+                (k.encode(), v.encode())
+                for k, v in response.headers.items()
+                if k.lower() not in self.HOP_BY_HOP | self.DECODED
+            ]
+            break
+        out_headers.append((b"content-length", str(len(content)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": out_headers})
+        await send({"type": "http.response.body", "body": content})
+
+    def start(self) -> None:
+        import threading
+        import time
+
+        import uvicorn
+
+        config = uvicorn.Config(self, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the router did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+
+
+def stop_all(processes: list[ServiceProcess], timeout: float = 15.0) -> None:
+    """SIGTERM every replica at once, then wait; whatever is still running is killed."""
+    import signal
+
+    for process in processes:
+        if process.alive:
+            process.process.send_signal(signal.SIGTERM)
+    for process in processes:
+        process.stop(timeout)
