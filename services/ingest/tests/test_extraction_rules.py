@@ -142,3 +142,25 @@ def test_french_resolution_operative_paragraphs(ex):
     ]
     assert "igf_mandate" in items[0].topics
     assert items[3].deadline == "2030"
+
+
+MESSAGES_EN = """# Digital Trust and Resilience
+
+## IGF Messages
+
+- Digital public infrastructure (DPI) should be designed with privacy by default.
+- The IGF has proven to be a valuable platform for dialogue.
+- Participants called for a permanent mandate for the IGF.
+- Stakeholders are encouraged to contribute to the IGF Trust Fund.
+- It is important to note that several national IGFs were created in 2024.
+"""
+
+
+def test_english_messages(ex):
+    items = ex.extract(MESSAGES_EN, "messages.txt", "en")
+    assert [i.kind for i in items] == ["recommendation", "call", "call"]
+    # the heading names the IGF as the source of the messages, not as their subject
+    assert "igf_mandate" not in items[0].topics
+    # a reported appeal is kept because it bears on a mission topic, with low confidence
+    assert items[1].confidence < 0.5 and "igf_mandate" in items[1].topics
+    assert {"igf_mandate", "funding"} <= set(items[2].topics)

@@ -1127,6 +1127,16 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
                 offer(Decision("recommendation", 0.55, reported_before(i), trigger=i))
             continue
         # third-person performatives of resolutions: "Requests the Secretary-General to"
+        if (
+            w in ("called", "urged", "recommended", "requested", "appealed")
+            and 0 < i
+            and low[i - 1] not in ("is", "are", "was", "were", "be", "been", "being", "we")
+            and i + 1 < n
+            and low[i + 1] in ("for", "on", "upon", "to", "that", "the", "all", "governments", "states")
+        ):
+            # "Participants called for…": a report of others' appeal
+            offer(Decision("call", 0.6, True, trigger=i))
+            continue
         if w in EN_CALL_3P and (i <= 2 or low[i - 1] in (",", "also", "further", "strongly")):
             offer(
                 Decision(

@@ -133,6 +133,10 @@ _FORUM_ALIAS = re.compile(
 )
 
 
+_SOURCE_LABEL = re.compile(
+    r"messages?\s+(?:clés\s+)?(?:du|de l'|of the)?\s*(?:fgi|igf)(?:\s+(?:de|d'|of)\s+[\w'øæå-]+)?"
+    r"|(?:fgi|igf)\s+(?:\d{4}\s+)?(?:key\s+)?messages?|(?:fgi|igf)\s+\d{4}"
+)
 # a heading's mission topic passes to an item that speaks of something of that topic
 _ANY = re.compile("")
 _HEADING_LINK = {
@@ -154,7 +158,8 @@ def find_topics(text: str, context: str = "", heading: str = "", forum_is_igf: b
             if t not in found and _TOPIC_RE[t].search(ctx):
                 found.append(t)
     if heading:
-        h = heading.lower().replace("’", "'")
+        # « Messages du FGI de Lillestrøm », "IGF 2025 Messages": the IGF as source, not subject
+        h = _SOURCE_LABEL.sub(" ", heading.lower().replace("’", "'"))
         for t in MISSION_TOPICS:
             if t not in found and _TOPIC_RE[t].search(h) and _HEADING_LINK.get(t, _ANY).search(low):
                 found.append(t)
