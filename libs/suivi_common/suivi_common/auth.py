@@ -13,7 +13,7 @@ from typing import Annotated
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .errors import Forbidden, Unauthorized
@@ -75,11 +75,13 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 async def current_principal(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'.")
-    return decode_token(credentials.credentials)
+    settings = getattr(request.app.state, "settings", None)  # the app's own, not the process's
+    return decode_token(credentials.credentials, settings.secret_key if settings else None)
 
 
 def require(role: str):

@@ -36,6 +36,7 @@ def create_service_app(
         redoc_url=None,
     )
     app.state.service_name = name
+    app.state.settings = settings
     app.state.readiness = readiness
     install_error_handlers(app)
     if settings.cors_origins:
