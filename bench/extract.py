@@ -39,6 +39,13 @@ def cpu_model() -> str:
 
 
 def peak_rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM; ru_maxrss would carry a parent's peak over exec)."""
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
