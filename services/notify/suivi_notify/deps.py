@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from .config import NotifySettings
 
@@ -21,3 +21,6 @@ def _wake(request: Request) -> Callable[[], None]:
 
 Config = Annotated[NotifySettings, Depends(_settings)]
 WakeWorker = Annotated[Callable[[], None], Depends(_wake)]
+
+# Ids beyond 64 bits are refused with 422 before they reach the database (SQLite would overflow).
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]

@@ -10,29 +10,20 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helpers beside this file
 
-import httpx
 import nats
 import pytest
 from nats.js.errors import NotFoundError
-from notify_support import ADMIN, Subscriber
+from notify_support import Subscriber, free_port, running
 from suivi_common.events import STREAM
 from suivi_common.messaging import ensure_stream
 from suivi_notify.config import NotifySettings
-from suivi_notify.main import create_app
 
 ROOT = Path(__file__).resolve().parents[3]
 NATS_SERVER = Path(sys.executable).parent / "nats-server"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -90,15 +81,6 @@ def settings_for(tmp_path: Path, nats_url: str) -> Callable[..., NotifySettings]
         return NotifySettings(**values)
 
     return build
-
-
-@asynccontextmanager
-async def running(settings: NotifySettings) -> AsyncIterator[tuple]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://notify", headers=ADMIN) as client:
-            yield app, client
 
 
 @pytest.fixture

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
 from suivi_common.auth import issue_token
 from suivi_common.events import CloudEvent, new_event
 from suivi_common.messaging import publish
+from suivi_notify.config import NotifySettings
+from suivi_notify.main import create_app
 
 
 @dataclass
@@ -174,3 +178,18 @@ async def deliveries(client: httpx.AsyncClient, **filters) -> list[dict]:
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@asynccontextmanager
+async def running(settings: NotifySettings) -> AsyncIterator[tuple]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://notify", headers=ADMIN) as client:
+            yield app, client

@@ -81,3 +81,9 @@ async def test_validation_versions_and_delete(js, notify):
         assert (await client.post("/api/deliveries/999/redeliver")).status_code == 404
         bad = await client.post("/api/deliveries/redeliver", json={"since": "yesterday"})
         assert bad.status_code == 422 and "since" in bad.json()["errors"]
+
+
+async def test_ids_beyond_64_bits_are_refused_not_a_500(js, notify):
+    async with notify() as (_app, client):
+        for path in (f"/api/subscriptions/{2**63}", f"/api/deliveries/{2**63}", "/api/subscriptions/0"):
+            assert (await client.get(path)).status_code == 422

@@ -12,9 +12,15 @@ import time
 from pathlib import Path
 
 import httpx
-from notify_support import ADMIN, create_subscription, deliveries, eventually, send_events, status_changed
-
-from conftest import free_port
+from notify_support import (
+    ADMIN,
+    create_subscription,
+    deliveries,
+    eventually,
+    free_port,
+    send_events,
+    status_changed,
+)
 
 HERE = Path(__file__).resolve().parent
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Response, status
 from suivi_common.auth import Admin
 from suivi_common.listing import ListQuery, list_query, set_content_range
 
-from ..deps import WakeWorker
+from ..deps import RowId, WakeWorker
 from ..uow import UoW
 from . import service
 from .schemas import DeliveryPublic, RedeliverResult, RedeliverSince
@@ -31,12 +31,12 @@ async def redeliver_since(data: RedeliverSince, _: Admin, uow: UoW, wake: WakeWo
 
 
 @router.get("/{delivery_id}", response_model=DeliveryPublic)
-async def read_delivery(delivery_id: int, _: Admin, uow: UoW) -> DeliveryPublic:
+async def read_delivery(delivery_id: RowId, _: Admin, uow: UoW) -> DeliveryPublic:
     return await service.one_public(uow.session, delivery_id)
 
 
 @router.post("/{delivery_id}/redeliver", response_model=DeliveryPublic, status_code=status.HTTP_202_ACCEPTED)
-async def redeliver(delivery_id: int, _: Admin, uow: UoW, wake: WakeWorker) -> DeliveryPublic:
+async def redeliver(delivery_id: RowId, _: Admin, uow: UoW, wake: WakeWorker) -> DeliveryPublic:
     await service.redeliver_one(uow.session, delivery_id)
     uow.after_commit(wake)
     return await service.one_public(uow.session, delivery_id)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Response, status
 from suivi_common.auth import Admin
 from suivi_common.listing import ListQuery, list_query, set_content_range
 
-from ..deps import Config, WakeWorker
+from ..deps import Config, RowId, WakeWorker
 from ..uow import UoW
 from . import repository, service
 from .schemas import (
@@ -39,13 +39,13 @@ async def create_subscription(
 
 
 @router.get("/{subscription_id}", response_model=SubscriptionPublic)
-async def read_subscription(subscription_id: int, _: Admin, uow: UoW) -> SubscriptionPublic:
+async def read_subscription(subscription_id: RowId, _: Admin, uow: UoW) -> SubscriptionPublic:
     return SubscriptionPublic.model_validate(await service.get(uow.session, subscription_id))
 
 
 @router.put("/{subscription_id}", response_model=SubscriptionPublic)
 async def update_subscription(
-    subscription_id: int, data: SubscriptionUpdate, _: Admin, uow: UoW, settings: Config
+    subscription_id: RowId, data: SubscriptionUpdate, _: Admin, uow: UoW, settings: Config
 ) -> SubscriptionPublic:
     return SubscriptionPublic.model_validate(
         await service.update(uow.session, subscription_id, data, settings)
@@ -53,18 +53,18 @@ async def update_subscription(
 
 
 @router.delete("/{subscription_id}", response_model=SubscriptionPublic)
-async def delete_subscription(subscription_id: int, _: Admin, uow: UoW) -> SubscriptionPublic:
+async def delete_subscription(subscription_id: RowId, _: Admin, uow: UoW) -> SubscriptionPublic:
     return SubscriptionPublic.model_validate(await service.remove(uow.session, subscription_id))
 
 
 @router.post("/{subscription_id}/rotate_secret", response_model=SecretRotated)
-async def rotate_secret(subscription_id: int, _: Admin, uow: UoW, settings: Config) -> SecretRotated:
+async def rotate_secret(subscription_id: RowId, _: Admin, uow: UoW, settings: Config) -> SecretRotated:
     secret, expires = await service.rotate_secret(uow.session, subscription_id, settings)
     return SecretRotated(secret=secret, previous_secret_expires_at=expires)
 
 
 @router.post("/{subscription_id}/test", response_model=TestSent, status_code=status.HTTP_202_ACCEPTED)
-async def send_test(subscription_id: int, _: Admin, uow: UoW, wake: WakeWorker) -> TestSent:
+async def send_test(subscription_id: RowId, _: Admin, uow: UoW, wake: WakeWorker) -> TestSent:
     event, delivery = await service.send_test(uow.session, subscription_id)
     uow.after_commit(wake)
     return TestSent(event_id=event.id, delivery_id=delivery.id)  # type: ignore[arg-type]
