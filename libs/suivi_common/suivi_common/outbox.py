@@ -118,17 +118,13 @@ class OutboxRelay:
                 if not got.scalar():
                     return 0
             rows = (
-                (
-                    await session.execute(
-                        select(OutboxMessage.id, OutboxMessage.payload)
-                        .where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
-                        .order_by(OutboxMessage.id)
-                        .limit(self._batch)
-                    )
+                await session.execute(
+                    select(OutboxMessage.id, OutboxMessage.payload)
+                    .where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
+                    .order_by(OutboxMessage.id)
+                    .limit(self._batch)
                 )
-                .tuples()
-                .all()
-            )
+            ).all()
             if not rows:
                 return 0
             if not postgres:
