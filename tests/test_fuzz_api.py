@@ -1,0 +1,287 @@
+"""Property-based fuzzing of every service's OpenAPI with schemathesis, in-process, as every role.
+
+Each generated request (valid and invalid data, from the service's own /openapi.json) is sent
+as anonymous, viewer, monitor and admin. Whatever the input: never a 5xx, a documented
+response body matches its schema, and every error is API.md's JSON error body with a
+`message`. The apps run for real (lifespan, SQLite, a nats-server of this module) and hold
+seeded data, so lists and reads validate real records, not only empty answers.
+
+`make test` runs a few examples per operation; `make fuzz` sets SUIVI_FUZZ_EXAMPLES=2000.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.python import asgi
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from suivi_commitments.main import create_app as commitments_app
+from suivi_common.nats_server import EmbeddedNats
+from suivi_common.settings import Settings
+from suivi_common.testing import auth
+from suivi_ingest.main import create_app as ingest_app
+from suivi_notify.main import create_app as notify_app
+
+EXAMPLES = int(os.environ.get("SUIVI_FUZZ_EXAMPLES", "8"))
+ROLES = ("anonymous", "viewer", "monitor", "admin")
+HEADERS = {role: ({} if role == "anonymous" else auth(role, f"fuzz-{role}")) for role in ROLES}
+SLOW: dict[str, float] = {}
+CALLS: dict[str, int] = {}  # service → requests sent, printed for docs/reliability.md
+
+SEED_TEXT = (
+    "Déclaration de test\n\n1. Nous nous engageons à renouveler le mandat du Forum sur la gouvernance "
+    "de l'Internet.\n\n2. Nous appelons les donateurs à assurer un financement durable du Forum d'ici 2027.\n"
+)
+
+
+@schemathesis.check
+def error_body(ctx, response, case) -> bool | None:
+    """API.md: errors are JSON with a `message` for a person, never an HTML page or a bare string."""
+    if 400 <= response.status_code < 500 and response.status_code != 405:
+        body = response.json()
+        assert isinstance(body, dict) and isinstance(body.get("message"), str) and body["message"], (
+            f"{response.status_code} without a JSON message: {response.text[:200]}"
+        )
+    return None
+
+
+@schemathesis.check
+def success_schema_conformance(ctx, response, case) -> bool | None:
+    """Successful answers match their documented schema. Errors are checked by `error_body` instead:
+    FastAPI documents every 422 as its own validation error (`detail` a list) while the services'
+    domain errors answer 422 with API.md's body (`detail` a sentence), which the UI relies on."""
+    if response.status_code < 400:
+        return response_schema_conformance(ctx, response, case)
+    return None
+
+
+CHECKS = [not_a_server_error, success_schema_conformance, content_type_conformance, error_body]
+
+
+@pytest.fixture(scope="module")
+def fuzz_settings(tmp_path_factory):
+    root: Path = tmp_path_factory.mktemp("fuzz")
+    with EmbeddedNats(root / "nats") as nats:
+        yield Settings(
+            data_dir=root / "data",
+            nats_url=nats.url,
+            admin_password="fuzz-admin-pass-1",
+            webhook_allow_private=False,
+            fetch_timeout_seconds=2,
+            extraction_timeout_seconds=30,
+        )
+        asgi.shutdown_lifespans()  # before nats-server stops: the apps close their connections cleanly
+
+
+def _load(app, seed) -> schemathesis.BaseSchema:
+    config = schemathesis.Config.from_dict(
+        {
+            "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
+            "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+            "generation": {"max-examples": EXAMPLES, "mode": "all", "database": "none"},
+        }
+    )
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)  # starts the lifespan
+    with asgi.get_client(app) as client:
+        seed(client)
+    return schema
+
+
+def _check(response, *expected):
+    assert response.status_code in expected, response.text
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def commitments_schema(fuzz_settings):
+    def seed(client):
+        admin = HEADERS["admin"]
+        created = _check(
+            client.post(
+                "/api/commitments",
+                json={
+                    "title": "Renouveler le mandat du FGI",
+                    "text": "Nous renouvelons le mandat.",
+                    "kind": "engagement",
+                },
+                headers=admin,
+            ),
+            201,
+        )
+        evidence = _check(
+            client.post(
+                "/api/evidence",
+                json={"commitment_id": created["id"], "title": "Résolution 2025", "excerpt": "prorogé"},
+                headers=admin,
+            ),
+            201,
+        )
+        _check(
+            client.post(
+                "/api/status_changes",
+                json={
+                    "commitment_id": created["id"],
+                    "to_status": "achieved",
+                    "rationale": "renewed",
+                    "evidence_ids": [evidence["id"]],
+                    "expected_version": created["version"],
+                },
+                headers=admin,
+            ),
+            201,
+        )
+        _check(
+            client.post(
+                "/api/users",
+                json={"username": "seeded", "password": "seeded-pass-1", "role": "viewer"},
+                headers=admin,
+            ),
+            201,
+        )
+
+    return _load(commitments_app(fuzz_settings), seed)
+
+
+@pytest.fixture(scope="module")
+def ingest_schema(fuzz_settings):
+    def seed(client):
+        _check(
+            client.post(
+                "/api/documents",
+                files={"file": ("seed.fr.txt", SEED_TEXT.encode(), "text/plain")},
+                headers=HEADERS["admin"],
+            ),
+            202,
+        )
+
+    return _load(ingest_app(fuzz_settings), seed)
+
+
+@pytest.fixture(scope="module")
+def notify_schema(fuzz_settings):
+    def seed(client):
+        _check(
+            client.post(
+                "/api/subscriptions",
+                json={"url": "https://hooks.example.org/suivi", "description": "seeded"},
+                headers=HEADERS["admin"],
+            ),
+            201,
+        )
+
+    return _load(notify_app(fuzz_settings), seed)
+
+
+# Failures already reported, each pinned by a strict xfail test below: the fuzz run stays green on
+# them but fails on anything else. Remove an entry (and its xfail) when the owner fixes it.
+OVERFLOW = "Python int too large to convert to SQLite INTEGER"
+KNOWN = [
+    ("GET /api/commitments/export", "Undocumented Content-Type"),  # text/csv answered, not documented
+    *((f"{method} /api/", OVERFLOW) for method in ("GET", "PUT", "DELETE", "POST")),  # ids beyond int64
+]
+
+
+def _fuzz(schema, service: str) -> None:
+    """Every operation, valid then invalid data; all failures are collected, then reported together."""
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @FUZZ
+            @given(case=operation.as_strategy(generation_mode=mode), role=st.sampled_from(ROLES))
+            def run(case, role):
+                response = case.call(headers=HEADERS[role])
+                CALLS[service] = CALLS.get(service, 0) + 1
+                case.validate_response(response, checks=CHECKS, headers=HEADERS[role])
+
+            started = time.monotonic()
+            try:
+                run()
+            except (
+                Exception,
+                BaseExceptionGroup,
+            ) as exc:  # hypothesis re-raises the shrunk failure; keep going for the report
+                failures.append(f"{operation.label} ({mode.value}): {exc}"[:3000])
+            SLOW[f"{operation.label} ({mode.value})"] = round(time.monotonic() - started, 1)
+    unknown = [f for f in failures if not any(f.startswith(op) and sign in f for op, sign in KNOWN)]
+    assert not unknown, "\n\n".join(unknown)
+    if failures:
+        pytest.xfail("known issues only (see KNOWN):\n" + "\n".join(f.splitlines()[0] for f in failures))
+
+
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    print_blob=False,
+)
+
+
+@pytest.mark.parametrize("service", ["commitments", "ingest", "notify"])
+def test_fuzz(request, service):
+    _fuzz(request.getfixturevalue(f"{service}_schema"), service)
+
+
+def test_fuzz_figures(commitments_schema, ingest_schema, notify_schema):
+    """Prints what was run (pytest -s): the figures of docs/reliability.md."""
+    operations = {
+        name: len(list(schema.get_all_operations()))
+        for name, schema in (
+            ("commitments", commitments_schema),
+            ("ingest", ingest_schema),
+            ("notify", notify_schema),
+        )
+    }
+    print(
+        f"\nfuzzing: {EXAMPLES} examples per operation and mode, operations {operations}, requests sent {CALLS}"
+    )
+    print("slowest operations (s):", sorted(SLOW.items(), key=lambda kv: -kv[1])[:5])
+    assert sum(operations.values()) == 38
+
+
+HUGE_ID = str(2**63)  # one past SQLite's and PostgreSQL's bigint
+
+
+OVERFLOW_BUG = pytest.mark.xfail(strict=True, reason="ids beyond 64 bits reach SQLite: OverflowError, a 500")
+
+
+@pytest.mark.parametrize(
+    "service, path",
+    [
+        pytest.param("commitments", f"/api/users/{HUGE_ID}", marks=OVERFLOW_BUG),
+        pytest.param("commitments", f"/api/evidence/{HUGE_ID}", marks=OVERFLOW_BUG),
+        pytest.param("commitments", f"/api/commitments/{HUGE_ID}", marks=OVERFLOW_BUG),
+        pytest.param("ingest", f"/api/documents/{HUGE_ID}", marks=OVERFLOW_BUG),
+        ("notify", f"/api/subscriptions/{HUGE_ID}"),
+        ("notify", f"/api/deliveries/{HUGE_ID}"),
+    ],
+)
+def test_huge_ids_are_not_found(request, service, path):
+    app = request.getfixturevalue(f"{service}_schema").app
+    with asgi.get_client(app) as client:
+        try:
+            status = client.get(path, headers=HEADERS["admin"]).status_code
+        except Exception:  # the in-process client re-raises what a server would answer with a 500
+            status = 500
+    assert status in (404, 422)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="GET /api/commitments/export answers text/csv; its OpenAPI says JSON only"
+)
+def test_export_documents_csv(commitments_schema):
+    content = commitments_schema.raw_schema["paths"]["/api/commitments/export"]["get"]["responses"]["200"][
+        "content"
+    ]
+    assert "text/csv" in content
