@@ -26,8 +26,9 @@ export const LanguageMenu = () => {
                 aria-expanded={anchor ? 'true' : undefined}
                 onClick={e => setAnchor(e.currentTarget)}
                 data-testid="language-menu"
+                sx={{ '& .language-name': { display: { xs: 'none', sm: 'inline' } } }}
             >
-                {current}
+                <span className="language-name">{current}</span>
             </Button>
             <Menu id="language-menu" anchorEl={anchor} open={!!anchor} onClose={() => setAnchor(null)}>
                 {locales.map(l => (

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
 import AddLinkIcon from '@mui/icons-material/AddLink';
 import { useDataProvider, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin';
+import { useIsSmall } from '../common/useIsSmall';
 
 /** Adds a piece of evidence to a commitment without changing its status. */
 export const AddEvidenceButton = () => {
@@ -14,6 +15,7 @@ export const AddEvidenceButton = () => {
     const [values, setValues] = useState({ url: '', title: '', excerpt: '', published_at: '' });
     const [errors, setErrors] = useState<Record<string, string>>({});
     const [saving, setSaving] = useState(false);
+    const isSmall = useIsSmall();
     if (!record) return null;
 
     const set = (field: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement>) => setValues(v => ({ ...v, [field]: e.target.value }));
@@ -57,7 +59,7 @@ export const AddEvidenceButton = () => {
             <Button size="small" startIcon={<AddLinkIcon />} onClick={() => setOpen(true)} data-testid="add-evidence">
                 {translate('suivi.evidence.add')}
             </Button>
-            <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm" aria-labelledby="add-evidence-title">
+            <Dialog open={open} onClose={() => setOpen(false)} fullWidth fullScreen={isSmall} maxWidth="sm" aria-labelledby="add-evidence-title">
                 <form onSubmit={submit} noValidate>
                     <DialogTitle id="add-evidence-title">{translate('suivi.evidence.add')}</DialogTitle>
                     <DialogContent>

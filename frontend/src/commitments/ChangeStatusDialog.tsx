@@ -15,6 +15,7 @@ import {
     Typography,
 } from '@mui/material';
 import { useDataProvider, useTranslate, type Identifier, type RaRecord } from 'react-admin';
+import { useIsSmall } from '../common/useIsSmall';
 import { EVIDENCE_REQUIRED_STATUSES, STATUSES } from '../vocabularies';
 
 export interface StatusChangeValues {
@@ -98,6 +99,7 @@ export const ChangeStatusDialog = ({ record, open, onClose, onChanged, existingE
     const [serverError, setServerError] = useState<string | null>(null);
     const [conflict, setConflict] = useState(false);
     const [saving, setSaving] = useState(false);
+    const isSmall = useIsSmall();
 
     useEffect(() => {
         if (open) {
@@ -145,7 +147,7 @@ export const ChangeStatusDialog = ({ record, open, onClose, onChanged, existingE
     const currentLabel = translate(`suivi.status.${record.status}`, { _: record.status ?? '' });
 
     return (
-        <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="change-status-title">
+        <Dialog open={open} onClose={onClose} fullWidth fullScreen={isSmall} maxWidth="sm" aria-labelledby="change-status-title">
             <form onSubmit={submit} noValidate aria-label={translate('suivi.status_dialog.title')}>
                 <DialogTitle id="change-status-title">{translate('suivi.status_dialog.title')}</DialogTitle>
                 <DialogContent>

@@ -39,7 +39,7 @@ export const CommitmentShowActions = () => {
     const { data: evidence = [] } = useEvidence(record?.id);
     if (!record || !canEdit) return <TopToolbar />;
     return (
-        <TopToolbar>
+        <TopToolbar sx={{ flexWrap: 'wrap', justifyContent: 'flex-end' }}>
             <EditButton />
             <AddEvidenceButton />
             <Button size="small" startIcon={<SwapHorizIcon />} onClick={() => setOpen(true)} data-testid="change-status">
