@@ -28,13 +28,22 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory) -> dict:
-    tmp = tmp_path_factory.mktemp("quality")
+def extracted() -> list[tuple[str, list]]:
     extractor = Extractor()
+    out = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        out.append((text, extractor.extract(text, path.name)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory, extracted) -> dict:
+    tmp = tmp_path_factory.mktemp("quality")
     pred = tmp / "pred.jsonl"
     with pred.open("w", encoding="utf-8") as out:
-        for path in sorted(CORPUS.glob("*.txt")):
-            for item in extractor.extract(path.read_text(encoding="utf-8"), path.name):
+        for _, items in extracted:
+            for item in items:
                 out.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
     gold = tmp / "gold.jsonl"
     gold.write_text(
@@ -69,3 +78,14 @@ def test_negotiation_status_accuracy(scores):
 
 def test_no_stray_predictions(scores):
     assert scores["stray_predictions"] == 0
+
+
+def test_offsets_point_at_the_item(extracted):
+    """text[start:end], whitespace folded, is the item's text (except across removed furniture)."""
+    total = exact = 0
+    for text, items in extracted:
+        for item in items:
+            total += 1
+            exact += " ".join(text[item.start : item.end].split()) == item.text
+            assert text[item.start : item.end].lstrip()[:1] == item.text[:1]
+    assert exact >= 0.97 * total

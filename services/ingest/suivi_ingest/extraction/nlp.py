@@ -61,9 +61,18 @@ def get_english():
         return nlp
 
 
+_PIPE_LOCK = threading.Lock()
+
+
 def annotate(sentences: list[str], language: str, batch_size: int = 256) -> list[list[Tok]]:
+    """Tokens with lemma and morphology for each sentence (one spaCy call at a time)."""
     if not sentences:
         return []
+    with _PIPE_LOCK:
+        return _annotate(sentences, language, batch_size)
+
+
+def _annotate(sentences: list[str], language: str, batch_size: int) -> list[list[Tok]]:
     if language == "fr":
         nlp = get_french()
         out = []
