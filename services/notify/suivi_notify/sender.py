@@ -136,7 +136,7 @@ class WebhookSender:
             return AttemptResult(
                 None, _ms(started), error=f"timeout after {self.timeout:g} s", timed_out=True
             )
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, OSError, ValueError) as exc:  # a bad URL or answer is a failed attempt
             return AttemptResult(None, _ms(started), error=f"{exc.__class__.__name__}: {exc}".rstrip(": "))
         result = AttemptResult(
             response.status_code,

@@ -43,6 +43,7 @@ ATTEMPT_SECONDS = Histogram(
 
 MAX_BATCH = 64
 RECORD_WINDOW = 0.02
+STOP_GRACE = 2.0
 
 
 class FanOut:
@@ -241,13 +242,18 @@ class DeliveryWorker:
         try:
             await self._claim_loop(stop)
         finally:
-            if self._in_flight:
-                await asyncio.wait(self._in_flight, timeout=self._settings.webhook_timeout_seconds + 1)
-            for task in self._in_flight:
-                task.cancel()
-            recorder.cancel()
-            await asyncio.gather(recorder, *self._in_flight, return_exceptions=True)
-            await self._flush_results()  # attempts made before the stop are still recorded
+            try:
+                if self._in_flight:  # let attempts under way finish briefly
+                    await asyncio.wait(self._in_flight, timeout=STOP_GRACE)
+            finally:
+                for task in list(self._in_flight):
+                    task.cancel()
+                recorder.cancel()
+                await asyncio.gather(recorder, *self._in_flight, return_exceptions=True)
+                try:
+                    await asyncio.wait_for(self._flush_results(), timeout=STOP_GRACE)
+                except Exception:  # unrecorded attempts are retried when their lease runs out
+                    log.warning("could not record the last attempts before stopping", exc_info=True)
 
     async def _claim_loop(self, stop: asyncio.Event) -> None:
         # Rows handed over by the fan-out start at once. The database is asked for due rows

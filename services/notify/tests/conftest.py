@@ -26,6 +26,10 @@ ROOT = Path(__file__).resolve().parents[3]
 NATS_SERVER = Path(sys.executable).parent / "nats-server"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes about a minute; deselect with -m 'not slow'")
+
+
 @pytest.fixture(scope="session")
 def nats_url() -> AsyncIterator[str]:
     store = tempfile.mkdtemp(prefix="notify-nats-")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
-from notify_support import create_subscription
+from notify_support import Reply, create_subscription
 from suivi_common.auth import issue_token
 
 
@@ -87,3 +88,17 @@ async def test_ids_beyond_64_bits_are_refused_not_a_500(js, notify):
     async with notify() as (_app, client):
         for path in (f"/api/subscriptions/{2**63}", f"/api/deliveries/{2**63}", "/api/subscriptions/0"):
             assert (await client.get(path)).status_code == 422
+
+
+async def test_stopping_leaves_no_task_behind(js, notify, subscriber):
+    subscriber.script("/slow", Reply(200, delay=5.0))
+    before = set(asyncio.all_tasks())
+    async with notify() as (_app, client):
+        subscription = await create_subscription(client, subscriber.url("/slow"))
+        await client.post(f"/api/subscriptions/{subscription['id']}/test")
+        await asyncio.sleep(0.3)  # an attempt is under way when the app stops
+        started = [task for task in asyncio.all_tasks() - before if not task.done()]
+        assert any((task.get_name() or "").startswith("notify-") for task in started)
+    await asyncio.sleep(0)
+    left = [task for task in asyncio.all_tasks() - before if not task.done()]
+    assert not [task for task in left if "suivi_notify" in repr(task.get_coro())], left

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from notify_support import (
     ADMIN,
     create_subscription,
@@ -66,6 +67,7 @@ async def _wait_ready(base: str, timeout: float = 30.0) -> None:
             await asyncio.sleep(0.1)
 
 
+@pytest.mark.slow  # about 60 s on an idle 2-core machine, mostly 20 process starts
 async def test_sigkill_20_times_while_1000_events_flow_to_3_subscribers(js, nats_url, tmp_path, subscriber):
     """Acceptance 2: every subscriber gets all 1,000 distinct webhook-ids; no delivery is stuck."""
     port = free_port()
