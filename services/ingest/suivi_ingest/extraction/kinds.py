@@ -1221,7 +1221,8 @@ _COPULA_FR = (
 _PREFILTER_FR = re.compile(
     r"^(?:également,?\s+|en outre,?\s+)?(?:décide|prie|invite|engage|exhorte|demande|encourage|appelle|préconise"
     r"|incite|charge|autorise|enjoint|recommande|adopte|approuve|proclame)\b"
-    r"|\bnous\b|\bdoi[tv]|\bdev(?:r|on|ez|ai)|\bfau[td]|\bfallait|\bimport(?:e|ait|erait)\b|\bnécessit(?:e|ent)\b"
+    r"|\bnous\s+(?:(?:ne|n['’]|nous|en|y|également|aussi|donc|ensemble|tous|toutes|[a-zé]+ment|à|de|nouveau)\s+){0,3}"
+    r"(?:\w+ons|sommes)\b|\bdoi[tv]|\bdev(?:r|on|ez|ai)|\bfau[td]|\bfallait|\bimport(?:e|ait|erait)\b|\bnécessit(?:e|ent)\b"
     rf"|\b{_COPULA_FR}\s+(?:\w+\s+){{0,2}}{_ADJ_FR}"
     r"|\bconvien|\bconvenait|\bs['’]agi(?:t|ssait)\s+d|\by a(?:vait)? lieu\b|\bs['’]engag|\bengag\w*\s+(?:\w+\s+){0,4}?à"
     r"|\b(?:invit|encourag|exhort|pri|demand|appell|incit|enjoin|sollicit)(?:e|ent|é|ée|és|ées)\b"
@@ -1232,7 +1233,8 @@ _PREFILTER_FR = re.compile(
 _FUTURE_FR = re.compile(r"\b\w{3,}(?:erait|irait|drait|trait|ra|ront)\b")
 _CAPITAL = re.compile(r"(?<=\s)[A-ZÀ-Ý][\w-]+")
 _NOMINAL_START_FR = re.compile(
-    r"^(?:[«\"*\[]\s*)?(?:(?:le|la|l['’]|les)\s*\w+(?:tion|tions|ment|ments|ure|age|ence|ance|ise)\b|en \w+ant\b"
+    r"^(?:[«\"*\[]\s*)?(?:(?:enfin|en outre|de plus|par ailleurs|ainsi|également|en effet|aussi),?\s+)?"
+    r"(?:(?:le|la|l['’]|les)\s*(?:\w+(?:tion|tions|ment|ments|ure|age|ence|ance|ise)\b|mise|prise)|en \w+ant\b"
     r"|le fait d)",
     re.I,
 )
@@ -1275,7 +1277,7 @@ def last_trigger_end(text: str, lang: str) -> int | None:
     if lang == "fr":
         for m in _FUTURE_FR.finditer(text):
             end = max(end or 0, m.end())
-        m = _ENABLE_FR.search(text) if _NOMINAL_START_FR.match(text) else None
-        if m:
-            end = max(end or 0, m.end())
+        if _NOMINAL_START_FR.match(text):
+            for m in _ENABLE_FR.finditer(text):
+                end = max(end or 0, m.end())
     return end

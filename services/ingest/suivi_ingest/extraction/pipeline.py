@@ -124,12 +124,12 @@ class Extractor:
         and not sending it to spaCy saves a good share of the time.
         """
         t = blocks[c.block].text[c.start : c.end]
-        if c.role != "sent" or len(t) < 240:
+        if c.role != "sent" or len(t) < 160:
             return t
         end = last_trigger_end(t, lang)
         if end is None:
             return t
-        cut = t.find(" ", min(len(t), end + 120))
+        cut = t.find(" ", min(len(t), end + 80))
         return t if cut < 0 else t[:cut]
 
     # ------------------------------------------------------------------ items
