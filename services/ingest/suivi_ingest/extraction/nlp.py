@@ -184,6 +184,6 @@ def _fr_fix_tense(tok: Tok) -> None:
     for end in _FR_FUT_END:
         if low.endswith(end) and len(low) > len(end) + 1:
             base = low[: -len(end) + 1]  # keeps the r
-            if base.endswith("r") and base != lemma[:-1] + "r"[:0] and low[: -len(end)] != lemma[:-2]:
+            if base.endswith("r") and base != lemma[:-1] and low[: -len(end)] != lemma[:-2]:
                 tok.tense, tok.mood, tok.verbform = "Fut", "Ind", "Fin"
             return
