@@ -97,13 +97,13 @@ async function login(page, { username, password }) {
     await page.locator('[data-testid="stat-total"]').waitFor({ timeout: 30_000 });
 }
 
-async function shot(page, name) {
+async function shot(page, name, { fullPage = false } = {}) {
     if (!SCREENSHOTS) return;
     await mkdir(SHOTS_DIR, { recursive: true });
     // Let notifications fade out first.
     await page.locator('.MuiSnackbar-root').first().waitFor({ state: 'detached', timeout: 8000 }).catch(() => {});
     await page.waitForTimeout(500);
-    await page.screenshot({ path: join(SHOTS_DIR, name), fullPage: false });
+    await page.screenshot({ path: join(SHOTS_DIR, name), fullPage });
 }
 
 /** Reloads `url` until `selector` shows up: events travel between services asynchronously. */
@@ -256,7 +256,7 @@ test('monitor finds the change on the dashboard', STEP, async () => {
         tries: 10,
     });
     await page.getByTestId('mission-igf_mandate').waitFor();
-    await shot(page, 'dashboard.png');
+    await shot(page, 'dashboard.png', { fullPage: true });
 });
 
 test('monitor edits the commitment and is told clearly when someone else changed it first', STEP, async () => {

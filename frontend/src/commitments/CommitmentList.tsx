@@ -71,8 +71,8 @@ export const CommitmentList = () => {
                     <TextField source="id" />
                     <LinkToRecordField source="title" fallback="text" />
                     <TermField source="kind" namespace="kind" />
-                    <TermsField source="topics" namespace="topic" />
-                    <TermsField source="actors" namespace="actor" />
+                    <TermsField source="topics" namespace="topic" sortable={false} />
+                    <TermsField source="actors" namespace="actor" sortable={false} />
                     <StatusChipField source="status" />
                     <DeadlineField label="resources.commitments.fields.deadline" />
                 </Datagrid>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Box, Card, CardActionArea, CardContent, Grid, LinearProgress, Link, List, ListItem, ListItemText, Typography } from '@mui/material';
 import { Link as RouterLink } from 'react-router-dom';
-import { Title, useDataProvider, useTranslate } from 'react-admin';
+import { Title, useDataProvider, useGetMany, useTranslate } from 'react-admin';
 import type { Stats, SuiviDataProvider } from '../dataProvider';
 import { StatusChip, useFormatDate } from '../common/fields';
 import { MissionCards } from './MissionCards';
@@ -38,6 +38,10 @@ const Figure = ({ label, value, to, testId }: { label: string; value: number; to
 export const RecentChanges = ({ changes }: { changes: Stats['recent_changes'] }) => {
     const translate = useTranslate();
     const format = useFormatDate();
+    // The stats give commitment ids only: fetch their titles in one call.
+    const ids = [...new Set((changes ?? []).map(c => c.commitment_id))];
+    const { data: commitments = [] } = useGetMany('commitments', { ids }, { enabled: ids.length > 0 });
+    const titles = new Map(commitments.map(c => [String(c.id), c.title as string]));
     if (!changes?.length) return <Typography color="text.secondary">{translate('suivi.dashboard.no_changes')}</Typography>;
     return (
         <List dense data-testid="recent-changes">
@@ -47,7 +51,7 @@ export const RecentChanges = ({ changes }: { changes: Stats['recent_changes'] })
                         primary={
                             <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, alignItems: 'center' }}>
                                 <Link component={RouterLink} to={`/commitments/${change.commitment_id}/show`}>
-                                    {change.commitment_title ?? `#${change.commitment_id}`}
+                                    {change.commitment_title ?? titles.get(String(change.commitment_id)) ?? `#${change.commitment_id}`}
                                 </Link>
                                 {change.from_status && <StatusChip value={change.from_status} />}
                                 <span aria-hidden>→</span>

@@ -30,7 +30,7 @@ export const DeliveryList = () => {
                     <TextField source="event_type" />
                     <StatusChipField source="status" namespace="delivery_status" />
                     <NumberField source="attempts" />
-                    <TextField source="last_response_code" emptyText="—" />
+                    <TextField source="last_response_code" emptyText="—" sortable={false} />
                     <LocaleDateField source="next_attempt_at" />
                     <LocaleDateField source="updated_at" />
                     <RedeliverButton label="suivi.deliveries.redeliver" />

@@ -11,10 +11,10 @@ export const EvidenceList = () => {
             ) : (
                 <Datagrid rowClick="show" bulkActionButtons={false}>
                     <LinkToRecordField source="title" fallback="url" />
-                    <UrlField source="url" target="_blank" rel="noopener noreferrer" />
+                    <UrlField source="url" target="_blank" rel="noopener noreferrer" sortable={false} />
                     <ReferenceField source="commitment_id" reference="commitments" link="show" />
-                    <StatusChipField source="archive_status" namespace="archive_status" />
-                    <TextField source="added_by" />
+                    <StatusChipField source="archive_status" namespace="archive_status" sortable={false} />
+                    <TextField source="added_by" sortable={false} />
                     <LocaleDateField source="added_at" />
                 </Datagrid>
             )}

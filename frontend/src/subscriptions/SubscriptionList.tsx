@@ -13,7 +13,7 @@ export const SubscriptionList = () => {
                 <Datagrid rowClick="edit" bulkActionButtons={false}>
                     <LinkToRecordField source="url" link="edit" />
                     <TextField source="description" />
-                    <TermsField source="event_types" namespace="event_type" />
+                    <TermsField source="event_types" namespace="event_type" sortable={false} />
                     <BooleanField source="active" />
                     <LocaleDateField source="created_at" />
                     <TestSendButton />
