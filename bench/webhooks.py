@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import shutil
@@ -203,17 +204,55 @@ async def floor_nats(nc, rounds: int = 500) -> dict[str, float]:
     return percentiles(samples)
 
 
-async def floor_http(receiver: Receiver, rounds: int = 500) -> dict[str, float]:
+FLOOR_CLIENT = """
+import asyncio, json, resource, sys, time
+import httpx
+
+async def main(url, rounds, concurrency):
+    body = sys.stdin.buffer.read()
     samples = []
-    body = event(0).to_json()
     async with httpx.AsyncClient(trust_env=False) as client:
-        for i in range(rounds):
+        for i in range(rounds):  # sequential: latency
             started = time.perf_counter()
-            await client.post(
-                f"http://127.0.0.1:{receiver.port}/floor", content=body, headers={"webhook-id": f"floor-{i}"}
-            )
+            await client.post(url, content=body, headers={"webhook-id": f"floor-{i}"})
             samples.append((time.perf_counter() - started) * 1000)
-    return percentiles(samples)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(trust_env=False, limits=limits) as client:
+        slots = asyncio.Semaphore(concurrency)
+
+        async def one(i):
+            async with slots:
+                await client.post(url, content=body, headers={"webhook-id": f"floor-c{i}"})
+
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        started = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(rounds)))
+        elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    print(json.dumps({"samples": samples, "rate": rounds / elapsed, "cpu_ms": cpu / rounds * 1000}))
+
+asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+"""
+
+
+async def floor_http(
+    receiver: Receiver, rounds: int = 1000, concurrency: int = 8
+) -> tuple[dict, float, float]:
+    """A bare httpx client in its own process: POST latency, and CPU per POST at `concurrency`."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        FLOOR_CLIENT,
+        f"http://127.0.0.1:{receiver.port}/floor",
+        str(rounds),
+        str(concurrency),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await process.communicate(event(0).to_json())
+    result = json.loads(out)
+    return percentiles(result["samples"]), result["rate"], result["cpu_ms"]
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -269,7 +308,11 @@ async def main(args: argparse.Namespace) -> None:
 
             print(f"machine: {machine()}")
             print(f"floor  NATS publish->subscribe round trip:      {fmt(await floor_nats(nc))}")
-            print(f"floor  httpx POST to the same subscriber:        {fmt(await floor_http(receiver))}")
+            stats, floor_rate, floor_cpu = await floor_http(receiver)
+            print(f"floor  httpx POST to the same subscriber:        {fmt(stats)}")
+            print(
+                f"floor  httpx, 8 in flight: {floor_rate:,.0f} POST/s, {floor_cpu:.2f} ms CPU per POST (client)"
+            )
             await latency_run(js, receiver, 50, 1)  # warm-up
             for rate in (50, 200):
                 stats = await latency_run(js, receiver, rate, args.seconds)
@@ -287,7 +330,7 @@ async def main(args: argparse.Namespace) -> None:
             print(
                 f"max    {delivered} deliveries to {args.subscribers} subscribers "
                 f"({args.backlog} events published at once): {rate:,.0f} deliveries/s; "
-                f"notify used {cpu:.1f} CPU s = {delivered / cpu:,.0f} deliveries per CPU second"
+                f"notify used {cpu:.1f} CPU s = {cpu / delivered * 1000:.2f} ms CPU per delivery"
             )
             print(f"load   1-minute load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         await nc.close()
