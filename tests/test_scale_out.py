@@ -337,6 +337,8 @@ def test_scale_out_survives_a_nats_node_and_a_replica_of_each_service(system):
 
     # 3 + 4 extracted items from two documents are 4 commitments; 150 were created by hand + the mandate's
     assert monitor.total("/api/commitments") == CHANGES + 4
+    everything = monitor.call("GET", "/api/commitments", params={"range": "[0,999]"}).json()
+    assert len({c["text"] for c in everything}) == len(everything) == CHANGES + 4, "a commitment doubled"
     assert monitor.total("/api/status_changes") == CHANGES + 1
     extracted = [
         monitor.call("GET", f"/api/commitments/{item['commitment_id']}").json() for item in linked(second, 4)
