@@ -1,4 +1,4 @@
-import { Edit, ListButton, TopToolbar, DeleteButton } from 'react-admin';
+import { Edit, ListButton, TopToolbar } from 'react-admin';
 import { SubscriptionForm } from './SubscriptionForm';
 import { RotateSecretButton, TestSendButton } from './SubscriptionButtons';
 
@@ -7,7 +7,6 @@ const Actions = () => (
         <ListButton />
         <TestSendButton />
         <RotateSecretButton />
-        <DeleteButton mutationMode="pessimistic" />
     </TopToolbar>
 );
 
