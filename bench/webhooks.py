@@ -94,6 +94,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.arrivals: dict[str, list[float]] = {}
+        self.bodies: list[tuple[float, bytes]] = []  # for paths starting /keep
         self.count = 0
         self.port = 0
         self._server: asyncio.Server | None = None
@@ -120,7 +121,9 @@ class Receiver:
                         length = int(value)
                     elif name == b"webhook-id":
                         webhook_id = value.strip().decode()
-                await reader.readexactly(length)
+                body = await reader.readexactly(length)
+                if head.split(b" ", 2)[1].startswith(b"/keep"):
+                    self.bodies.append((now, body))
                 self.arrivals.setdefault(webhook_id, []).append(now)
                 self.count += 1
                 writer.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
@@ -255,6 +258,95 @@ async def floor_http(
     return percentiles(result["samples"]), result["rate"], result["cpu_ms"]
 
 
+async def runner_run(
+    receiver: Receiver, rate: float, seconds: float, commitments: int = 40
+) -> dict[str, float]:
+    """`suivi run`: POST /api/status_changes -> signed webhook, at `rate` changes/s."""
+    work = Path(tempfile.mkdtemp(prefix="suivi-bench-run-"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "SUIVI_ADMIN_PASSWORD": "bench-admin-password",
+        "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1",
+        "SUIVI_LOAD_SAMPLES": "0",
+        "SUIVI_SCHEDULER_ENABLED": "0",
+    }
+    for name in ("SUIVI_DATABASE_URL", "SUIVI_NATS_URL", "SUIVI_NOTIFY_DATABASE_URL"):
+        env.pop(name, None)
+    process = subprocess.Popen(
+        [str(VENV_BIN / "suivi"), "run", "--port", str(port), "--data-dir", str(work)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await wait_http(f"{base}/healthz", timeout=180)
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            login = await client.post(
+                "/api/auth/login", json={"username": "admin", "password": "bench-admin-password"}
+            )
+            login.raise_for_status()
+            client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+            response = await client.post(
+                "/api/subscriptions",
+                json={
+                    "url": f"http://127.0.0.1:{receiver.port}/keep",
+                    "event_types": ["suivi.commitment.status_changed"],
+                },
+            )
+            response.raise_for_status()
+            versions: dict[int, int] = {}
+            for n in range(commitments):
+                created = await client.post("/api/commitments", json={"text": f"Benchmark commitment {n}."})
+                created.raise_for_status()
+                versions[created.json()["id"]] = created.json()["version"]
+            ids = list(versions)
+            busy: dict[int, asyncio.Lock] = {cid: asyncio.Lock() for cid in ids}
+            sent: dict[tuple[int, str, int], float] = {}
+
+            async def change(i: int) -> None:
+                cid = ids[i % len(ids)]
+                async with busy[cid]:
+                    status = "in_progress" if (i // len(ids)) % 2 == 0 else "stalled"
+                    sent[(cid, status, versions[cid])] = time.perf_counter()
+                    answer = await client.post(
+                        "/api/status_changes",
+                        json={"commitment_id": cid, "to_status": status, "rationale": "benchmark",
+                              "expected_version": versions[cid]},
+                    )  # fmt: skip
+                    answer.raise_for_status()
+                    versions[cid] += 1
+
+            total = int(rate * seconds)
+            tasks = []
+            start = time.perf_counter()
+            for i in range(total):
+                delay = start + i / rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                tasks.append(asyncio.create_task(change(i)))
+            await asyncio.gather(*tasks)
+            deadline = time.monotonic() + 60
+            while len(receiver.bodies) < total and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            samples = []
+            for arrived, body in receiver.bodies:
+                data = json.loads(body)["data"]
+                key = (int(data["id"]), data["to_status"], int(data["version"]) - 1)
+                if key in sent:
+                    samples.append((arrived - sent[key]) * 1000)
+            receiver.bodies.clear()
+            return percentiles(samples)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 async def main(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="suivi-bench-"))
     nats_port, notify_port = free_port(), free_port()
@@ -333,6 +425,15 @@ async def main(args: argparse.Namespace) -> None:
                 f"notify used {cpu:.1f} CPU s = {cpu / delivered * 1000:.2f} ms CPU per delivery"
             )
             print(f"load   1-minute load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        if args.runner:
+            notify_proc.send_signal(signal.SIGTERM)  # the standalone notify is done: free its CPU
+            notify_proc.wait(timeout=30)
+            notify_proc = None
+            for rate in (20, 50):
+                stats = await runner_run(receiver, rate, args.seconds)
+                print(
+                    f"e2e    POST /api/status_changes -> webhook at {rate} changes/s (suivi run): {fmt(stats)}"
+                )
         await nc.close()
     finally:
         await receiver.stop()
@@ -358,4 +459,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each latency run")
     parser.add_argument("--subscribers", type=int, default=10)
     parser.add_argument("--backlog", type=int, default=1000, help="events published at once for throughput")
+    parser.add_argument(
+        "--runner", action="store_true", help="also measure from POST /api/status_changes (suivi run)"
+    )
     asyncio.run(main(parser.parse_args()))
