@@ -41,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--password", required=True)
     create.add_argument("--role", choices=("admin", "monitor", "viewer"), default="viewer")
 
+    from .backup import add_commands, run_backup, run_restore
+
+    add_commands(commands)  # backup, restore
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "run":
@@ -49,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "extract":
         return _extract(args)
+    if args.command in ("backup", "restore"):
+        return run_backup(args) if args.command == "backup" else run_restore(args)
     return asyncio.run(_create_user(args))
 
 

@@ -1,0 +1,225 @@
+"""`suivi backup` of a running system, `suivi restore` into a fresh data directory, nothing lost.
+
+The round trip runs `suivi run` as users do (SuiviProcess), with a secret key of its own, so
+the same run also checks that neither the secret key nor the admin password reaches the log.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from suivi_common.testing import SuiviProcess, WebhookReceiver
+
+SUIVI = str(Path(sys.executable).parent / "suivi")
+SECRET = "backup-test-secret-9f8e7d6c5b4a-do-not-log-me"
+ADMIN_PASSWORD = "backup-admin-password-Zq7"
+DOCUMENT = """Déclaration de test sur la gouvernance de l'Internet
+
+1. Nous nous engageons à renouveler le mandat du Forum sur la gouvernance de l'Internet.
+
+2. Nous appelons les donateurs à assurer un financement durable du Forum d'ici 2027.
+"""
+
+
+def wait_until(predicate, timeout: float = 60.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def suivi(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([SUIVI, *args], capture_output=True, text=True, timeout=120)
+
+
+def process(data: Path) -> SuiviProcess:
+    env = {
+        "SUIVI_SECRET_KEY": SECRET,
+        "SUIVI_LOAD_SAMPLES": "0",
+        "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1",
+    }
+    return SuiviProcess(data, env, admin_password=ADMIN_PASSWORD)
+
+
+def snapshot(api: httpx.Client, headers: dict) -> dict:
+    """Everything a user can read, by resource, as the API shows it."""
+    everything = {"range": "[0,999]"}
+    state = {}
+    for resource in (
+        "commitments",
+        "status_changes",
+        "evidence",
+        "users",
+        "documents",
+        "subscriptions",
+        "deliveries",
+    ):
+        response = api.get(f"/api/{resource}", params=everything, headers=headers)
+        assert response.status_code == 200, response.text
+        state[resource] = response.json()
+    for user in state["users"]:
+        user.pop("last_login_at", None)  # logging in to look changes it
+    return state
+
+
+@pytest.fixture
+def receiver():
+    hook = WebhookReceiver()
+    yield hook
+    hook.close()
+
+
+def test_backup_running_system_and_restore_into_fresh_directory(tmp_path, receiver):
+    original = process(tmp_path / "original")
+    original.start()
+    try:
+        api = httpx.Client(base_url=original.url, timeout=30)
+        admin = original.token(password=ADMIN_PASSWORD)
+        assert api.post(
+            "/api/users",
+            json={"username": "monitor1", "password": "monitor-pass-1", "role": "monitor"},
+            headers=admin,
+        ).is_success
+        subscription = api.post("/api/subscriptions", json={"url": receiver.url}, headers=admin)
+        assert subscription.status_code == 201, subscription.text
+        upload = api.post(
+            "/api/documents",
+            files={"file": ("declaration.fr.txt", DOCUMENT.encode(), "text/plain")},
+            headers=admin,
+        )
+        document_id = upload.json()["id"]
+        wait_until(
+            lambda: api.get(f"/api/documents/{document_id}", headers=admin).json()["status"] == "done",
+            what="the document",
+        )
+        commitments = wait_until(
+            lambda: api.get("/api/commitments", headers=admin).json(), what="extracted commitments"
+        )
+        change = api.post(
+            "/api/status_changes",
+            json={
+                "commitment_id": commitments[0]["id"],
+                "to_status": "achieved",
+                "rationale": "Renouvelé par l'Assemblée générale.",
+                "evidence": {"url": "https://www.un.org/fr/ga/", "title": "Résolution"},
+                "expected_version": commitments[0]["version"],
+            },
+            headers=admin,
+        )
+        assert change.status_code == 201, change.text
+        wait_until(
+            lambda: any(b"status_changed" in r["body"] for r in receiver.requests), what="the status webhook"
+        )
+        wait_until(  # every delivery settled: nothing in flight while we look
+            lambda: all(d["status"] == "succeeded" for d in api.get("/api/deliveries", headers=admin).json()),
+            what="deliveries to settle",
+        )
+        before = snapshot(api, admin)
+        assert before["commitments"] and before["evidence"] and before["deliveries"]
+
+        backup_dir = tmp_path / "backup"
+        made = suivi("backup", "--to", str(backup_dir), "--data-dir", str(original.data_dir))  # while it runs
+        assert made.returncode == 0, made.stderr
+        assert "stream SUIVI" in made.stdout
+    finally:
+        original.stop()
+
+    manifest = json.loads((backup_dir / "manifest.json").read_text())
+    assert set(manifest["databases"]) == {"commitments", "ingest", "notify"}
+    assert manifest["stream"]["messages"] >= 4  # ingested, extracted ×2, created…, status_changed
+    delivered_before = len(receiver.requests)
+
+    restored_dir = tmp_path / "restored"
+    done = suivi("restore", "--from", str(backup_dir), "--data-dir", str(restored_dir))
+    assert done.returncode == 0, done.stderr
+    again = suivi("restore", "--from", str(backup_dir), "--data-dir", str(restored_dir))
+    assert again.returncode == 1 and "already holds data" in again.stderr  # never over live data by accident
+
+    restored = process(restored_dir)
+    restored.start()
+    try:
+        api = httpx.Client(base_url=restored.url, timeout=30)
+        admin = restored.token(password=ADMIN_PASSWORD)
+        restored.token("monitor1", "monitor-pass-1")  # accounts and their passwords came back
+        time.sleep(3)  # give the consumers time to replay the restored stream, if they were to
+        after = snapshot(api, admin)
+        assert after == before
+        # the restored stream was replayed by fresh consumers: their inboxes made it harmless
+        assert len(receiver.requests) == delivered_before
+        ids = [r["headers"].get("webhook-id") for r in receiver.requests]
+        assert len(ids) == len(set(ids))
+        # and the restored system keeps working: a new change is delivered once
+        commitment = after["commitments"][1]
+        moved = api.post(
+            "/api/status_changes",
+            json={
+                "commitment_id": commitment["id"],
+                "to_status": "in_progress",
+                "rationale": "Consultations ouvertes.",
+                "expected_version": commitment["version"],
+            },
+            headers=admin,
+        )
+        assert moved.status_code == 201, moved.text
+        wait_until(lambda: len(receiver.requests) == delivered_before + 1, what="the new webhook")
+    finally:
+        restored.stop()
+
+    # the stream came back whole: a backup of the restored system (stopped: a temporary nats-server
+    # is started on its store) holds the same messages plus the one new event
+    second = suivi("backup", "--to", str(tmp_path / "second"), "--data-dir", str(restored_dir))
+    assert second.returncode == 0, second.stderr
+    lines = (tmp_path / "second" / "stream-SUIVI.jsonl").read_text().splitlines()
+    first_lines = (backup_dir / "stream-SUIVI.jsonl").read_text().splitlines()
+    assert [json.loads(line)["headers"] for line in lines[: len(first_lines)]] == [
+        json.loads(line)["headers"] for line in first_lines
+    ]
+    assert [json.loads(line)["data"] for line in lines[: len(first_lines)]] == [
+        json.loads(line)["data"] for line in first_lines
+    ]
+    assert len(lines) >= len(first_lines) + 1
+
+    # secrets never reach the logs (nor the backup tool's output)
+    for log in (original.output(), restored.output(), made.stdout + made.stderr, done.stdout + done.stderr):
+        assert SECRET not in log
+        assert ADMIN_PASSWORD not in log
+
+
+def test_restore_refuses_a_damaged_backup(tmp_path):
+    backup_dir = tmp_path / "backup"
+    backup_dir.mkdir()
+    (backup_dir / "commitments.db").write_bytes(b"SQLite format 3\x00" + bytes(100))
+    (backup_dir / "stream-SUIVI.jsonl").write_text("")
+    import hashlib
+
+    def entry(name):
+        data = (backup_dir / name).read_bytes()
+        return {"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+    manifest = {
+        "format": 1,
+        "databases": {"commitments": entry("commitments.db")},
+        "stream": {**entry("stream-SUIVI.jsonl"), "name": "SUIVI", "messages": 0},
+    }
+    (backup_dir / "manifest.json").write_text(json.dumps(manifest))
+    with open(backup_dir / "commitments.db", "r+b") as handle:  # one flipped byte
+        handle.seek(20)
+        handle.write(b"\x01")
+    result = suivi("restore", "--from", str(backup_dir), "--data-dir", str(tmp_path / "data"))
+    assert result.returncode == 1
+    assert "checksum" in result.stderr
+    assert not (tmp_path / "data" / "commitments.db").exists()
+
+    missing = suivi("restore", "--from", str(tmp_path / "nowhere"), "--data-dir", str(tmp_path / "data"))
+    assert missing.returncode == 1 and "not a Suivi backup" in missing.stderr
+    empty = suivi("backup", "--to", str(tmp_path / "out"), "--data-dir", str(tmp_path / "empty"))
+    assert empty.returncode == 1 and "no database" in empty.stderr
