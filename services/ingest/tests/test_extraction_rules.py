@@ -164,3 +164,9 @@ def test_english_messages(ex):
     # a reported appeal is kept because it bears on a mission topic, with low confidence
     assert items[1].confidence < 0.5 and "igf_mandate" in items[1].topics
     assert {"igf_mandate", "funding"} <= set(items[2].topics)
+
+
+def test_empty_and_short_texts(ex):
+    assert ex.extract("", "empty.txt") == []
+    assert [i.kind for i in ex.extract("States should act.", "short.txt")] == ["recommendation"]
+    assert [i.kind for i in ex.extract("Les États devraient agir.", "court.txt")] == ["recommendation"]

@@ -56,3 +56,13 @@ def detect_language(text: str, sample_chars: int = 20000) -> str:
     if ranked[0] < max(2, len(words) * 0.08) or ranked[0] == ranked[1]:
         return "und"
     return best
+
+
+def guess_fr_en(text: str) -> str | None:
+    """For texts too short to detect: 'fr' or 'en' when their function words say so."""
+    words = [w.lower() for w in _WORD.findall(text[:5000])]
+    fr = sum(1 for w in words if w in _SETS["fr"])
+    en = sum(1 for w in words if w in _SETS["en"])
+    if fr == en:
+        return None
+    return "fr" if fr > en else "en"

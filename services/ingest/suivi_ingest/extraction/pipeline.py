@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from . import nlp
 from .deadlines import find_deadline
 from .kinds import PREFILTER, Decision, classify_en, classify_fr, last_trigger_end
-from .language import detect_language
+from .language import detect_language, guess_fr_en
 from .model import ExtractedCommitment, UnsupportedLanguage
 from .negotiation import ADOPTED_MARK, bracket_spans, overlaps
 from .structure import Block, build_blocks, split_inline_items, split_sentences
@@ -44,8 +44,12 @@ class Extractor:
         self._lock = threading.Lock()
 
     def extract(self, text: str, doc: str, language: str | None = None) -> list[ExtractedCommitment]:
+        if not text.strip():
+            return []
         lang = language or detect_language(text)
         lang = (lang or "und").lower()[:2] if lang != "und" else lang
+        if lang == "und":
+            lang = guess_fr_en(text) or lang  # short texts: any French or English evidence will do
         if lang not in SUPPORTED:
             raise UnsupportedLanguage(
                 f"Commitments can only be extracted from French or English texts; this one is "
