@@ -128,9 +128,9 @@ async def consume_events(
 ) -> None:
     """Durable pull consumer `notify` on `suivi.>`.
 
-    A fetch of one message returns as soon as it arrives (a fetch of many waits to fill the
-    batch when the stream is idle); a backlog, seen in the message's num_pending, is then
-    drained in batches, each committed in one transaction before its messages are acked.
+    One message is fetched while the stream is idle; a backlog, seen in that message's
+    num_pending, is then drained in batches, each committed in one transaction before its
+    messages are acked.
     """
     config = ConsumerConfig(
         durable_name=CONSUMER,
@@ -140,6 +140,7 @@ async def consume_events(
         max_ack_pending=MAX_BATCH * 8,
     )
     while not stop.is_set():
+        subscription = None
         try:
             subscription = await js.pull_subscribe("suivi.>", durable=CONSUMER, stream=STREAM, config=config)
             while not stop.is_set():
@@ -163,6 +164,12 @@ async def consume_events(
                 return
             log.exception("notify consumer failed; re-subscribing")
             await asyncio.sleep(1.0)
+        finally:
+            if subscription is not None:
+                try:
+                    await subscription.unsubscribe()
+                except Exception:  # the connection may be gone; the server forgets it then
+                    log.debug("unsubscribe failed", exc_info=True)
 
 
 async def _process(messages: list[Msg], fan_out: FanOut) -> None:
