@@ -115,6 +115,7 @@ export const EVENT_TYPES: Term[] = [
 ];
 
 export const LANGUAGES: Term[] = [
+    { id: 'auto', fr: 'Détection automatique', en: 'Detect automatically' },
     { id: 'fr', fr: 'Français', en: 'French' },
     { id: 'en', fr: 'Anglais', en: 'English' },
     { id: 'es', fr: 'Espagnol', en: 'Spanish' },

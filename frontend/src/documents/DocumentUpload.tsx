@@ -25,7 +25,7 @@ export const DocumentUpload = ({ pollInterval = 1000 }: { pollInterval?: number 
     const dataProvider = useDataProvider<SuiviDataProvider>();
     const [file, setFile] = useState<File | null>(null);
     const [title, setTitle] = useState('');
-    const [language, setLanguage] = useState('fr');
+    const [language, setLanguage] = useState('auto');
     const [dragging, setDragging] = useState(false);
     const [phase, setPhase] = useState<Phase>('idle');
     const [doc, setDoc] = useState<DocumentState>({});
@@ -55,7 +55,10 @@ export const DocumentUpload = ({ pollInterval = 1000 }: { pollInterval?: number 
         setError(null);
         setPhase('uploading');
         try {
-            const created = await dataProvider.uploadDocument(file, { title: title || undefined, language });
+            const created = await dataProvider.uploadDocument(file, {
+                title: title || undefined,
+                language: language === 'auto' ? undefined : language,
+            });
             setDoc({ id: created.id, status: created.status, progress: 0 });
             if (created.status === 'done') {
                 // The same file again: the document already exists; fetch its counts.
