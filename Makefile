@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_STAMP := var/.apt-updated
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-packages run test lint test-python test-ui test-e2e fuzz bench clean
+.PHONY: help setup system-packages run test lint test-python test-ui fuzz bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
