@@ -23,8 +23,6 @@ from notify_support import (
     status_changed,
 )
 
-HERE = Path(__file__).resolve().parent
-
 
 async def test_events_published_while_notify_is_down_are_delivered_after_restart(js, notify, subscriber):
     async with notify() as (_app, client):
@@ -46,7 +44,7 @@ async def test_events_published_while_notify_is_down_are_delivered_after_restart
 
 def _spawn(env: dict[str, str], port: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, str(HERE / "run_notify.py"), "--port", str(port)],
+        [str(Path(sys.executable).parent / "suivi"), "serve", "notify", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
