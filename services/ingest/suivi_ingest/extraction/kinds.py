@@ -750,14 +750,36 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             continue
     if best is not None and reported_frame:
         best.reported = True
+    if best is not None and best.modal and _after_cause(toks, best.trigger):
+        return None  # « … du fait que les appareils doivent passer par le nuage » gives a reason
     # ---- priorities: an infinitive opening a list item or a short paragraph
     if best is None and first_in_block:
         head = toks[0]
-        if head.is_inf or (head.pos == "VERB" and head.verbform == "Inf"):
+        looks_inf = (
+            head.pos in ("VERB", "PROPN", "AUX")
+            and head.low.endswith(_INF_ENDINGS)
+            and head.low == head.lemma
+            and len(toks) > 1
+            and (toks[1].pos in ("DET", "ADP", "CCONJ", "PRON") or toks[1].low in ("à", "en"))
+        )  # « Protéger et entretenir… » tagged as a proper noun by the small model
+        if head.is_inf or (head.pos == "VERB" and head.verbform == "Inf") or looks_inf:
             finite = [t for t in toks[1:] if t.verbform == "Fin" and t.pos in ("VERB",)]
             if not finite or all(_after_subordinator(toks, toks.index(f)) for f in finite):
                 best = Decision("priority", 0.7)
     return best
+
+
+def _after_cause(toks: list[Tok], i: int) -> bool:
+    """Is token ``i`` inside a causal clause (« car », « parce que », « du fait que »)?"""
+    for j in range(i - 1, -1, -1):
+        lw = _low(toks[j])
+        if lw in ("car", "puisque", "parce"):
+            return True
+        if lw in ("que", "qu'") and j > 0 and toks[j - 1].low in ("fait", "donné", "vu"):
+            return True
+        if lw in (".", ";", ":"):
+            return False
+    return False
 
 
 def _after_subordinator(toks: list[Tok], i: int) -> bool:

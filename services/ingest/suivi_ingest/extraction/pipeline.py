@@ -168,7 +168,8 @@ class Extractor:
             if d.kind == "priority" and c.role == "sent" and len(raw.split()) > 60:
                 continue
             confidence = d.confidence
-            if d.modal and not d.reported and _narrative_block(b.text, c.start, c.end, lang):
+            conditional = bool(c.toks) and c.toks[min(d.trigger, len(c.toks) - 1)].mood == "Cnd"
+            if d.modal and not d.reported and _narrative_block(b.text, c.start, c.end, lang, conditional):
                 d.reported = True  # free indirect speech in a meeting summary
             if d.reported and not d.announce:
                 if not strong_mission_topics(raw):
@@ -209,6 +210,12 @@ class Extractor:
         return out
 
 
+_IMPERFECT_FORM = {
+    "fr": re.compile(
+        r"\b(?:étaient|était|avaient|avait|\w{2,}(?<![rf])aient|\w{3,}(?<![rf])(?<!tr|ll|ai|ou)ait)\b"
+    ),
+    "en": re.compile(r"\b(?:was|were|had)\b"),
+}
 _DESCRIPTIVE_LEAD = re.compile(
     r"(?:lequel|laquelle|lesquels|lesquelles|\boù|\bdont|\bwhich|\bwhere|\bwhereby|in which)\s*:?\s*$", re.I
 )
@@ -222,9 +229,15 @@ _IMPERFECT = {
 }
 
 
-def _narrative_block(text: str, start: int, end: int, lang: str) -> bool:
-    """Do the other sentences of the block tell what was said (past tenses)?"""
+def _narrative_block(text: str, start: int, end: int, lang: str, conditional: bool = False) -> bool:
+    """Do the other sentences of the block tell what was said (past tenses)?
+
+    A conditional (« devrait ») among past tenses is the future-in-the-past of reported
+    speech, so one past verb around it is enough.
+    """
     rest = text[:start] + " " + text[end:]
+    if conditional and _IMPERFECT_FORM[lang].search(rest):
+        return True
     return len(_IMPERFECT[lang].findall(rest)) >= 2
 
 
