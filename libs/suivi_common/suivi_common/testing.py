@@ -473,3 +473,24 @@ def stop_all(processes: list[ServiceProcess], timeout: float = 15.0) -> None:
             process.process.send_signal(signal.SIGTERM)
     for process in processes:
         process.stop(timeout)
+
+
+async def migration_drift(engine, tables: set[str]) -> list:
+    """What Alembic would still change to make the migrated database match these tables' models."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import MetaData
+    from sqlmodel import SQLModel
+
+    expected = MetaData()
+    for name in tables:
+        SQLModel.metadata.tables[name].to_metadata(expected)
+
+    def diff(connection):
+        context = MigrationContext.configure(
+            connection, opts={"include_name": lambda name, type_, _: type_ != "table" or name in tables}
+        )
+        return compare_metadata(context, expected)
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(diff)

@@ -1,0 +1,27 @@
+"""The hand-written migration creates exactly the tables the models describe."""
+
+from suivi_commitments import models  # noqa: F401 - registers the tables
+from suivi_commitments.main import MIGRATIONS, NAME
+from suivi_common.db import create_engine, migrate
+from suivi_common.testing import migration_drift
+
+TABLES = {
+    "users",
+    "commitments",
+    "commitment_tags",
+    "sources",
+    "evidence",
+    "status_changes",
+    "audit_log",
+    "outbox",
+    "inbox",
+}
+
+
+async def test_migration_matches_the_models(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'c.db'}", NAME)
+    await migrate(engine, MIGRATIONS, NAME)
+    await migrate(engine, MIGRATIONS, NAME)  # a second start changes nothing
+    differences = await migration_drift(engine, TABLES)
+    await engine.dispose()
+    assert differences == []
