@@ -9,11 +9,17 @@ A backup directory holds:
   (sequence, subject, headers — `Nats-Msg-Id` included —, base64 body, time);
 - `manifest.json`: what was saved, with sizes and SHA-256 checksums, checked before a restore.
 
-Order matters: the databases are copied first, the stream second. Every event a database
-records as published is then in the exported stream; an event still in an outbox is
-published again after the restore, and the consumers' inboxes (also in the databases) make
-any replay harmless. Restoring re-publishes the messages in order into a fresh stream, so
-their sequence numbers, ids and bodies are those of the original.
+Order matters: the databases are copied first, the stream second, and the stream is cut at
+each producer's copy: an event is kept if it was published before the copy of the database
+of the service that published it (its CloudEvent `source`). Every event a database records
+as published is then in the exported stream, and no event announces a change the restored
+databases do not hold. An event still in an outbox at the copy is published again after the
+restore; the consumers' inboxes (also in the databases) make any replay harmless. Restoring
+re-publishes the messages in order into a fresh stream, with their ids and bodies.
+
+Each database is consistent on its own; the three are copied one after the other (notify,
+ingest, commitments), so a backup of a system under writes is a point in time per service.
+For one instant across services, stop Suivi, or its writers, during the backup.
 
 The NATS server is found in this order: `--nats-url`, SUIVI_NATS_URL, the embedded server of
 a running `suivi run` (its log in DATA_DIR/nats names the port), else a temporary nats-server
@@ -59,17 +65,25 @@ def _entry(path: Path, **extra) -> dict:
 # -- SQLite ------------------------------------------------------------------------------------
 
 
-def backup_database(source: Path, target: Path) -> None:
-    """A consistent copy of a live database (WAL included), whatever writes meanwhile."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+def backup_database(source: Path, target: Path) -> datetime:
+    """A consistent copy of a live database (WAL included), whatever writes meanwhile.
+
+    Returns the moment of the copy: its read transaction is open, its snapshot fixed, at that time.
+    """
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, isolation_level=None)
     dst = sqlite3.connect(target)
     try:
+        src.execute("BEGIN")
+        src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot is fixed here
+        taken = datetime.now(UTC)
         with dst:
             src.backup(dst)
+        src.execute("COMMIT")
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     finally:
         dst.close()
         src.close()
+    return taken
 
 
 def _check_integrity(path: Path) -> None:
@@ -124,7 +138,16 @@ async def _jetstream(data_dir: Path, nats_url: str | None):
             temporary.stop()
 
 
-async def _export_stream(js, target: Path) -> dict:
+def _producer(data: bytes) -> str | None:
+    """The service that published an event: its CloudEvent `source` is /suivi/<service>."""
+    try:
+        source = json.loads(data).get("source") or ""
+    except (ValueError, AttributeError):
+        return None
+    return source.rsplit("/", 1)[-1] or None
+
+
+async def _export_stream(js, target: Path, snapshots: dict[str, datetime]) -> dict:
     from nats.js.errors import NotFoundError
     from suivi_common.events import STREAM
 
@@ -134,12 +157,16 @@ async def _export_stream(js, target: Path) -> dict:
         target.write_text("")
         return {"name": STREAM, "messages": 0, "first_seq": 0, "last_seq": 0}
     first, last = info.state.first_seq, info.state.last_seq
-    count = 0
+    count = left_out = 0
     with open(target, "w", encoding="utf-8") as out:
         for seq in range(first, last + 1) if info.state.messages else ():
             try:
                 message = await js.get_msg(STREAM, seq)
             except NotFoundError:  # deleted or expired by the stream's limits
+                continue
+            taken = snapshots.get(_producer(message.data or b"") or "")
+            if taken is not None and isinstance(message.time, datetime) and message.time >= taken:
+                left_out += 1  # published after its producer's database was copied: see the docstring
                 continue
             record = {
                 "seq": message.seq,
@@ -156,7 +183,14 @@ async def _export_stream(js, target: Path) -> dict:
             "ack_floor_stream_seq": consumer.ack_floor.stream_seq if consumer.ack_floor else None,
             "num_pending": consumer.num_pending,
         }
-    return {"name": STREAM, "messages": count, "first_seq": first, "last_seq": last, "consumers": consumers}
+    return {
+        "name": STREAM,
+        "messages": count,
+        "left_out_after_snapshot": left_out,
+        "first_seq": first,
+        "last_seq": last,
+        "consumers": consumers,
+    }
 
 
 async def _import_stream(js, source: Path, expected: int, purge: bool = False) -> int:
@@ -196,8 +230,14 @@ async def _import_stream(js, source: Path, expected: int, purge: bool = False) -
 # -- the two commands --------------------------------------------------------------------------
 
 
+# Consumers before producers where the flow allows: notify only consumes what the others publish,
+# commitments last, so that the effects recorded downstream are of events the upstream copy knows.
+ORDER = ("notify", "ingest", "commitments")
+
+
 def _databases(data_dir: Path) -> list[Path]:
-    return sorted(p for p in data_dir.glob("*.db") if p.is_file())
+    found = [p for p in data_dir.glob("*.db") if p.is_file()]
+    return sorted(found, key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else -1, p.name))
 
 
 async def backup(data_dir: Path, target: Path, nats_url: str | None = None) -> dict:
@@ -214,14 +254,15 @@ async def backup(data_dir: Path, target: Path, nats_url: str | None = None) -> d
         "data_dir": str(data_dir),
         "databases": {},
     }
+    snapshots: dict[str, datetime] = {}
     for database in databases:  # databases first, then the stream: see the module's docstring
         copy = target / database.name
-        backup_database(database, copy)
+        snapshots[database.stem] = backup_database(database, copy)
         _check_integrity(copy)
-        manifest["databases"][database.stem] = _entry(copy)
+        manifest["databases"][database.stem] = _entry(copy, snapshot_at=snapshots[database.stem].isoformat())
     stream_file = target / "stream-SUIVI.jsonl"
     async with _jetstream(data_dir, nats_url) as js:
-        stream = await _export_stream(js, stream_file)
+        stream = await _export_stream(js, stream_file, snapshots)
     manifest["stream"] = _entry(stream_file, **stream)
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
