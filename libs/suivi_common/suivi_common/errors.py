@@ -75,7 +75,13 @@ async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     )
 
 
+async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:
+    # SQLite stores 64-bit integers: a larger id or number in a request can match nothing.
+    return JSONResponse(error_body("A number in the request is out of range."), 422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(OverflowError, _overflow)  # type: ignore[arg-type]

@@ -28,7 +28,19 @@ async def list_commitments(
     return [service.public_commitment(row, sources[row.id]) for row in rows]
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Every matching commitment, streamed",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "array"}},
+            },
+        }
+    },
+)
 async def export_commitments(
     request: Request,
     principal: Viewer,
