@@ -435,8 +435,6 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
 
     def offer(d: Decision) -> None:
         nonlocal best
-        if d.kind == "recommendation" and not (d.trigger > 0 and toks[d.trigger - 1].low == "we"):
-            d.modal = True
         if d.kind == "recommendation" and not _has_nous_subject(toks, d.trigger):
             d.modal = True
         if best is None or _rank(d) > _rank(best):
@@ -991,6 +989,8 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
 
     def offer(d: Decision) -> None:
         nonlocal best
+        if d.kind == "recommendation" and not (d.trigger > 0 and toks[d.trigger - 1].low == "we"):
+            d.modal = True
         if best is None or _rank(d) > _rank(best):
             best = d
 
@@ -1224,6 +1224,10 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
                 if low[0] != "the" or (n > 1 and re.search(r"(?:tion|ment|ing|ance|ence)$", low[1])):
                     offer(Decision("recommendation", 0.5, False, trigger=i))
             continue
+    if best is not None and best.modal and any(w in ("because", "since") for w in low[: best.trigger]):
+        return None  # "…, because devices must rely on the cloud" gives a reason
+    if best is not None and low[0] in ("without",) and "would" in low:
+        return None  # a hypothesis
     if best is None and first_in_block:
         w0 = low[0]
         if w0 in EN_VERB_START and (n < 2 or low[1] not in ("is", "are", "was", "were", "has", "have", "of")):
