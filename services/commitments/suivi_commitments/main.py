@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import zlib
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from nats.aio.msg import Msg
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from suivi_common import events
 from suivi_common.auth import hash_password
@@ -43,6 +45,16 @@ async def ensure_admin(sessions, settings: Settings) -> str | None:
     return None if settings.admin_password else password
 
 
+CONSOLIDATION_LOCK = zlib.crc32(b"suivi-consolidation")
+
+
+async def serialise_consolidation(session) -> None:
+    """Replicas consolidate one item at a time: two that looked for the same commitment at
+    once would both create it. (SQLite's write lock already serialises one process.)"""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CONSOLIDATION_LOCK})
+
+
 def make_extracted_handler(app: FastAPI):
     async def handle(event: CloudEvent, _: Msg) -> None:
         if event.type != events.COMMITMENT_EXTRACTED:
@@ -50,6 +62,7 @@ def make_extracted_handler(app: FastAPI):
         if not event.data.get("extraction_id") or not event.data.get("text"):
             raise PermanentFailure(f"extracted event {event.id} lacks extraction_id or text")
         async with transaction(app.state.sessions) as session:
+            await serialise_consolidation(session)
             if await first_delivery(session, "commitments.extracted", event.id):
                 await service.consolidate_extracted(session, event.data)
         app.state.relay.wake()
