@@ -170,3 +170,19 @@ def test_empty_and_short_texts(ex):
     assert ex.extract("", "empty.txt") == []
     assert [i.kind for i in ex.extract("States should act.", "short.txt")] == ["recommendation"]
     assert [i.kind for i in ex.extract("Les États devraient agir.", "court.txt")] == ["recommendation"]
+
+
+def test_one_extractor_shared_by_threads(ex):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [RESOLUTION_EN, RESOLUTION_FR, MESSAGES_EN] * 2
+    langs = ["en", "fr", "en"] * 2
+    expected = [[i.to_dict() for i in ex.extract(t, "t", lang)] for t, lang in zip(texts, langs, strict=True)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        got = list(
+            pool.map(
+                lambda tl: [i.to_dict() for i in ex.extract(tl[0], "t", tl[1])],
+                zip(texts, langs, strict=True),
+            )
+        )
+    assert got == expected
