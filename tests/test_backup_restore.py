@@ -97,6 +97,7 @@ def test_backup_running_system_and_restore_into_fresh_directory(tmp_path, receiv
         ).is_success
         subscription = api.post("/api/subscriptions", json={"url": receiver.url}, headers=admin)
         assert subscription.status_code == 201, subscription.text
+        webhook_secret = subscription.json()["secret"]
         upload = api.post(
             "/api/documents",
             files={"file": ("declaration.fr.txt", DOCUMENT.encode(), "text/plain")},
@@ -254,6 +255,7 @@ def test_backup_running_system_and_restore_into_fresh_directory(tmp_path, receiv
     for log in (original.output(), restored.output(), made.stdout + made.stderr, done.stdout + done.stderr):
         assert SECRET not in log
         assert ADMIN_PASSWORD not in log
+        assert webhook_secret not in log and "whsec_" not in log
 
 
 def test_restore_refuses_a_damaged_backup(tmp_path):
