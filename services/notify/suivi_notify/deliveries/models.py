@@ -7,9 +7,8 @@ from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from suivi_common.db_types import UTCDateTime
 from suivi_common.events import utcnow
-
-from ..db_types import UTCDateTime
 
 
 class DeliveryStatus(StrEnum):

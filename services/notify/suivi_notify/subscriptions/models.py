@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
+from suivi_common.db_types import UTCDateTime
 from suivi_common.events import utcnow
-
-from ..db_types import UTCDateTime
 
 
 class Subscription(SQLModel, table=True):
