@@ -43,7 +43,7 @@ from pathlib import Path
 
 MANIFEST = "manifest.json"
 FORMAT = 1
-_LISTENING = re.compile(rb"Listening for client connections on ([\d.]+):(\d+)")
+_LISTENING = re.compile(rb"\[(\d+)\] [^\n]*Listening for client connections on ([\d.]+):(\d+)")
 
 
 class BackupError(Exception):
@@ -107,7 +107,14 @@ def _running_embedded_nats(store: Path) -> str | None:
     matches = _LISTENING.findall(log.read_bytes()[-200_000:])
     if not matches:
         return None
-    host, port = matches[-1][0].decode(), int(matches[-1][1])
+    pid, host, port = int(matches[-1][0]), matches[-1][1].decode(), int(matches[-1][2])
+    try:  # that server still runs, on this store: not another one that got the port since
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        cwd = Path(f"/proc/{pid}/cwd").readlink()
+    except OSError:
+        return None
+    if "-sd" not in command[:-1] or (cwd / command[command.index("-sd") + 1]).resolve() != store.resolve():
+        return None
     try:
         socket.create_connection((host, port), timeout=0.5).close()
     except OSError:
