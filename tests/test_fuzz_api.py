@@ -1,9 +1,9 @@
 """Property-based fuzzing of every service's OpenAPI with schemathesis, in-process, as every role.
 
 Each generated request (valid and invalid data, from the service's own /openapi.json) is sent
-as anonymous, viewer, monitor and admin. Whatever the input: never a 5xx, a documented
-response body matches its schema, and every error is API.md's JSON error body with a
-`message`. The apps run for real (lifespan, SQLite, a nats-server of this module) and hold
+as a role Hypothesis draws too (anonymous, viewer, monitor or admin; the authorization matrix
+covers every role on every route). Whatever the input: never a 5xx, a successful response body
+matches its documented schema, and every error is API.md's JSON error body with a `message`. The apps run for real (lifespan, SQLite, a nats-server of this module) and hold
 seeded data, so lists and reads validate real records, not only empty answers.
 
 `make test` runs a few examples per operation; `make fuzz` sets SUIVI_FUZZ_EXAMPLES=2000.
