@@ -25,7 +25,11 @@ from dataclasses import dataclass, field
 # --- line classification ----------------------------------------------------------------
 
 _UN_SYMBOL = re.compile(r"^(?:[A-Z]{1,6}(?:/[A-Z0-9][A-Za-z0-9.\-*]*){1,6})(?:\s+\(?[A-Z]\)?)?$")
-_JOB_NUMBER = re.compile(r"^(?:\d{1,3}\s+)?\d{2}-\d{4,6}(?:\s*\d{1,3})?(?:\s*\([A-Z]\))?(?:\s+\d{1,3})?$")
+_JOB_NUMBER = re.compile(
+    r"^(?:\d{1,3}(?:/\d{1,3})?\s+)?(?:GE\.)?\d{2}-\d{4,6}(?:\s*\d{1,3})?(?:\s*\([A-Z]\))?"
+    r"(?:\s+\d{1,3}(?:/\d{1,3})?|\s+\d{6}){0,3}$"
+    r"|^\*\d{6,8}\*$"  # bar code of UN job numbers
+)
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*)?(?:page\s+|p\.\s*)?\d{1,4}(?:\s*(?:/|sur|of)\s*\d{1,4})?(?:\s*[-–—])?$", re.I
 )
