@@ -36,6 +36,9 @@ class Commitment(SQLModel, table=True):
         Index("ix_commitments_deadline_date", "deadline_date"),
         Index("ix_commitments_updated_at", "updated_at"),
         Index("ix_commitments_fingerprint", "fingerprint"),
+        # migration 0002: pages of live commitments in order, counts from the index alone
+        Index("ix_commitments_live_status_updated", "deleted_at", "status", "updated_at", "id"),
+        Index("ix_commitments_live_updated", "deleted_at", "updated_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -29,6 +29,11 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _fts5_query(q: str) -> str | None:
+    words = _WORD.findall(fold(q))[:20]
+    return " ".join(f'"{word}"*' for word in words) if words else None
+
+
 def _full_text(session: AsyncSession, q: str) -> ColumnElement[bool]:
     words = _WORD.findall(fold(q))[:20]
     if not words:
@@ -36,7 +41,7 @@ def _full_text(session: AsyncSession, q: str) -> ColumnElement[bool]:
     if session.bind.dialect.name == "postgresql":
         query = " & ".join(f"{word}:*" for word in words)
         return text("commitments.search @@ to_tsquery('simple', :fts)").bindparams(fts=query)
-    query = " ".join(f'"{word}"*' for word in words)
+    query = _fts5_query(q)
     matches = text("SELECT rowid FROM commitments_fts WHERE commitments_fts MATCH :fts").bindparams(
         bindparam("fts", query)
     )
@@ -44,11 +49,13 @@ def _full_text(session: AsyncSession, q: str) -> ColumnElement[bool]:
 
 
 def _tagged(facet: str, values: list[Any]) -> ColumnElement[bool]:
-    return exists().where(
-        CommitmentTag.commitment_id == Commitment.id,
-        CommitmentTag.facet == facet,
-        CommitmentTag.value.in_([str(v) for v in values]),
+    # An uncorrelated IN, not a correlated EXISTS: SQLite then reads the tag index once
+    # (ix_commitment_tags_lookup) instead of probing it for every candidate row, which made
+    # COUNT(*) of a common status and topic 3x slower on 100,000 commitments.
+    tagged = select(CommitmentTag.commitment_id).where(
+        CommitmentTag.facet == facet, CommitmentTag.value.in_([str(v) for v in values])
     )
+    return Commitment.id.in_(tagged)
 
 
 def _overdue_condition(overdue: bool) -> ColumnElement[bool]:
@@ -120,12 +127,37 @@ async def list_commitments(
     session: AsyncSession, query: ListQuery, admin: bool = False
 ) -> tuple[Sequence[Commitment], int]:
     conditions = commitment_conditions(session, query.filter, admin)
-    total = (
-        await session.execute(select(func.count()).select_from(Commitment).where(*conditions))
-    ).scalar_one()
+    total = await _search_only_count(session, query.filter, admin)
+    if total is None:
+        total = (
+            await session.execute(select(func.count()).select_from(Commitment).where(*conditions))
+        ).scalar_one()
     statement = _ordered(select(Commitment).where(*conditions), Commitment, query, COMMITMENT_SORTS)
     rows = (await session.execute(statement.offset(query.offset).limit(query.limit))).scalars().all()
     return rows, total
+
+
+async def _search_only_count(session: AsyncSession, filters: dict[str, Any], admin: bool) -> int | None:
+    """On SQLite, the count of a search box query (`q` and nothing else) from the FTS5 index alone.
+
+    The general COUNT(*) checks every match against `commitments` (deleted_at), which for a common
+    word (a third of 100,000 commitments) took ~50 ms of CPU; the FTS5 index holds exactly one
+    row per commitment (triggers), so counting its matches minus the few deleted rows is the
+    same number in ~5 ms. None: not applicable, use the general count.
+    """
+    if session.bind.dialect.name != "sqlite":
+        return None
+    active = {key for key, value in filters.items() if value not in (None, "", [])}
+    if active != {"q"} or (admin and _truthy(filters.get("deleted"))):
+        return None
+    fts = _fts5_query(str(filters["q"]))
+    if fts is None:
+        return None
+    statement = text(
+        "SELECT count(*) FROM commitments_fts WHERE commitments_fts MATCH :fts "
+        "AND rowid NOT IN (SELECT id FROM commitments WHERE deleted_at IS NOT NULL)"
+    ).bindparams(fts=fts)
+    return (await session.execute(statement)).scalar_one()
 
 
 async def iter_commitments(session: AsyncSession, filters: dict[str, Any], admin: bool, batch: int = 500):
