@@ -59,8 +59,8 @@ async def archive_one(sessions: async_sessionmaker, settings: Settings, evidence
 async def run_archiver(sessions: async_sessionmaker, settings: Settings, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
-            async with sessions() as session:
-                pending = await repository.pending_archives(session)
+            async with transaction(sessions) as session:
+                pending = await repository.claim_archives(session)
             await asyncio.gather(*(archive_one(sessions, settings, e) for e in pending))
         except Exception:
             log.exception("evidence archiver failed; retrying")

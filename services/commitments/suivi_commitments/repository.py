@@ -5,12 +5,26 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, false, func, select, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_common.errors import AppError
+from suivi_common.events import utcnow
 from suivi_common.listing import ListQuery
 
 from .models import AuditEntry, Commitment, CommitmentTag, Evidence, Source, StatusChange, User
@@ -48,13 +62,18 @@ def _full_text(session: AsyncSession, q: str) -> ColumnElement[bool]:
     return Commitment.id.in_(matches)
 
 
-def _tagged(facet: str, values: list[Any]) -> ColumnElement[bool]:
-    # An uncorrelated IN, not a correlated EXISTS: SQLite then reads the tag index once
-    # (ix_commitment_tags_lookup) instead of probing it for every candidate row, which made
-    # COUNT(*) of a common status and topic 3x slower on 100,000 commitments.
-    tagged = select(CommitmentTag.commitment_id).where(
-        CommitmentTag.facet == facet, CommitmentTag.value.in_([str(v) for v in values])
-    )
+def _tagged(facet: str, values: list[Any], correlated: bool = False) -> ColumnElement[bool]:
+    # To count, an uncorrelated IN: SQLite reads the tag index (ix_commitment_tags_lookup) once
+    # instead of probing it for every candidate row (COUNT(*) of a common status and topic was 3x
+    # slower on 100,000 commitments). To read one page in index order, a correlated EXISTS: it
+    # probes only the rows walked until the page is full, instead of first building the list of
+    # every commitment with the topic (0.3 ms instead of 7 ms there).
+    value_in = CommitmentTag.value.in_([str(v) for v in values])
+    if correlated:
+        return exists().where(
+            CommitmentTag.commitment_id == Commitment.id, CommitmentTag.facet == facet, value_in
+        )
+    tagged = select(CommitmentTag.commitment_id).where(CommitmentTag.facet == facet, value_in)
     return Commitment.id.in_(tagged)
 
 
@@ -70,7 +89,9 @@ def _truthy(value: Any) -> bool:
 COMMITMENT_SORTS = {"id", "title", "status", "kind", "deadline", "created_at", "updated_at", "version"}
 
 
-def commitment_conditions(session: AsyncSession, filters: dict[str, Any], admin: bool) -> list:
+def commitment_conditions(
+    session: AsyncSession, filters: dict[str, Any], admin: bool, correlated: bool = False
+) -> list:
     conditions: list = []
     if not (admin and _truthy(filters.get("deleted"))):
         conditions.append(Commitment.deleted_at.is_(None))
@@ -84,9 +105,9 @@ def commitment_conditions(session: AsyncSession, filters: dict[str, Any], admin:
         elif key in ("status", "kind"):
             conditions.append(getattr(Commitment, key).in_([str(v) for v in _as_list(value)]))
         elif key in ("topics", "topic"):
-            conditions.append(_tagged("topic", _as_list(value)))
+            conditions.append(_tagged("topic", _as_list(value), correlated))
         elif key in ("actors", "actor"):
-            conditions.append(_tagged("actor", _as_list(value)))
+            conditions.append(_tagged("actor", _as_list(value), correlated))
         elif key == "document_id":
             ids = _ints("document_id", value)
             conditions.append(
@@ -132,6 +153,7 @@ async def list_commitments(
         total = (
             await session.execute(select(func.count()).select_from(Commitment).where(*conditions))
         ).scalar_one()
+    conditions = commitment_conditions(session, query.filter, admin, correlated=True)
     statement = _ordered(select(Commitment).where(*conditions), Commitment, query, COMMITMENT_SORTS)
     rows = (await session.execute(statement.offset(query.offset).limit(query.limit))).scalars().all()
     return rows, total
@@ -287,11 +309,32 @@ async def count_users(session: AsyncSession) -> int:
     return (await session.execute(select(func.count()).select_from(User))).scalar_one()
 
 
-async def pending_archives(session: AsyncSession, limit: int = 10) -> Sequence[Evidence]:
-    statement = (
-        select(Evidence).where(Evidence.archive_status == "pending").order_by(Evidence.id).limit(limit)
+ARCHIVE_LEASE = timedelta(minutes=5)
+
+
+async def claim_archives(session: AsyncSession, limit: int = 10) -> list[Evidence]:
+    """Evidence waiting to be archived, each claimed by one replica (or again when its claimer died)."""
+    now = utcnow()
+    waiting = or_(
+        Evidence.archive_status == "pending",
+        and_(Evidence.archive_status == "archiving", Evidence.archived_at < now - ARCHIVE_LEASE),
     )
-    return (await session.execute(statement)).scalars().all()
+    candidates = (
+        (await session.execute(select(Evidence.id).where(waiting).order_by(Evidence.id).limit(limit)))
+        .scalars()
+        .all()
+    )
+    claimed = []
+    for evidence_id in candidates:
+        result = await session.execute(
+            update(Evidence)
+            .where(Evidence.id == evidence_id, waiting)
+            .values(archive_status="archiving", archived_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(await session.get(Evidence, evidence_id))
+    return claimed
 
 
 # -- dashboard figures ----------------------------------------------------------------------------

@@ -47,7 +47,7 @@ async def add(client, url: str) -> dict:
 async def settled(client, evidence_id: int) -> dict:
     for _ in range(100):
         body = (await client.get(f"/api/evidence/{evidence_id}", headers=auth("viewer"))).json()
-        if body["archive_status"] != "pending":
+        if body["archive_status"] not in ("pending", "archiving"):
             return body
         await asyncio.sleep(0.1)
     raise AssertionError("evidence was never archived")
