@@ -52,9 +52,9 @@ def deadline_date(deadline: str | None) -> date | None:
     """The day a deadline passes: the last day of a bare year, or the date itself."""
     if not deadline:
         return None
-    if re.fullmatch(r"\d{4}", deadline):
-        return date(int(deadline), 12, 31)
     try:
+        if re.fullmatch(r"\d{4}", deadline):
+            return date(int(deadline), 12, 31)
         return date.fromisoformat(deadline)
-    except ValueError:
+    except ValueError:  # year 0000, 2026-02-30: no day to pass
         return None
