@@ -120,14 +120,16 @@ def cpu_seconds(pid: int) -> float:
 
 
 def postgres_cpu(cluster) -> float:
-    """CPU time of a PostgresCluster: the postmaster and its live children (the backends)."""
+    """CPU time of a PostgresCluster: the postmaster, its live children (the backends) and the
+    children it has reaped (cutime/cstime), so that a backend ending mid-run still counts."""
     if cluster is None:
         return 0.0
     try:
         postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, ValueError, IndexError):
         return 0.0
-    total = cpu_seconds(postmaster)
+    total = sum(int(fields[i]) for i in (11, 12, 13, 14)) / os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
