@@ -162,3 +162,22 @@ def test_sigterm_leaves_nothing_behind_and_restart_keeps_everything(tmp_path):
         assert "Created the user 'admin'" not in second.output()
     finally:
         second.stop()
+
+
+def test_no_token_signed_with_the_public_placeholder(tmp_path):
+    """Without SUIVI_SECRET_KEY, `suivi run` signs with a key of its own, kept in the data dir."""
+    import jwt
+
+    data = tmp_path / "data"
+    process = SuiviProcess(data, {"SUIVI_LOAD_SAMPLES": "0"})
+    process.env.pop("SUIVI_SECRET_KEY", None)
+    process.start()
+    try:
+        forged = jwt.encode({"sub": "mallory", "role": "admin", "exp": time.time() + 600}, "change-me")
+        response = httpx.get(f"{process.url}/api/users", headers={"Authorization": f"Bearer {forged}"})
+        assert response.status_code == 401
+        assert httpx.get(f"{process.url}/api/users", headers=process.token()).status_code == 200
+        key = data / "secret_key"
+        assert oct(key.stat().st_mode & 0o777) == "0o600" and len(key.read_text()) >= 48
+    finally:
+        process.stop()

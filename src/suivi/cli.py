@@ -59,9 +59,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _settings(**overrides):
-    from suivi_common.settings import Settings
+    from suivi_common.settings import PLACEHOLDER_SECRET, Settings
 
-    return Settings(**overrides)
+    settings = Settings(**overrides)
+    if settings.secret_key == PLACEHOLDER_SECRET:
+        # Never sign tokens with the public placeholder: a key of this installation's own,
+        # made once and kept (owner-only) in the data directory, unless SUIVI_SECRET_KEY is set.
+        settings.secret_key = os.environ["SUIVI_SECRET_KEY"] = _local_secret_key(settings.data_dir)
+    return settings
+
+
+def _local_secret_key(data_dir: Path) -> str:
+    import secrets
+
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def _run(args) -> int:

@@ -35,6 +35,21 @@ def _http_url(value: str | None) -> str | None:
     return value
 
 
+def _real_deadline(value: str | None) -> str | None:
+    """A year from 1900, or a date that exists (not 2026-02-30)."""
+    if value is None:
+        return None
+    if len(value) == 4:
+        if int(value) < 1900:
+            raise ValueError("must be a year from 1900 on")
+        return value
+    try:
+        date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError("must be a real date (YYYY-MM-DD)") from exc
+    return value
+
+
 class SourcePublic(BaseModel):
     id: int
     document_id: int | None
@@ -78,6 +93,8 @@ class CommitmentCreate(BaseModel):
 
     _text = field_validator("text")(_require_text)
 
+    _deadline = field_validator("deadline")(_real_deadline)
+
 
 class CommitmentUpdate(BaseModel):
     """A partial record: react-admin's update sends the whole record, updateMany only changes."""
@@ -92,6 +109,8 @@ class CommitmentUpdate(BaseModel):
     deadline: str | None = Field(None, pattern=DEADLINE_PATTERN)
     status: str | None = None
     version: int | None = None
+
+    _deadline = field_validator("deadline")(_real_deadline)
 
 
 class EvidenceInput(BaseModel):
