@@ -29,10 +29,20 @@ class Target:
     ip: str
 
 
-def is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def is_public(address: str | IPAddress) -> bool:
+    """Only global unicast addresses; IPv4 embedded in IPv6 (mapped, 6to4, NAT64) is unwrapped."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0]) if isinstance(address, str) else address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return is_public(ip.ipv4_mapped)
+        if ip.sixtofour is not None:
+            return is_public(ip.sixtofour)
+        if ip in _NAT64:
+            return is_public(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
     return ip.is_global and not ip.is_multicast
 
 

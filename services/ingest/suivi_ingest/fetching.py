@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
+from suivi_common.safe_http import is_public
 
 MAX_REDIRECTS = 5
 USER_AGENT = "Suivi/0.1 (commitment tracker; document ingest)"
@@ -51,11 +52,8 @@ async def resolve(host: str, port: int, allow_private: bool) -> str:
         raise FetchError(f"The host name {host!r} could not be resolved.") from exc
     addresses = []
     for info in infos:
-        raw = str(info[4][0]).split("%", 1)[0]
-        address = ipaddress.ip_address(raw)
-        mapped = getattr(address, "ipv4_mapped", None)
-        checked = mapped or address
-        if not allow_private and not checked.is_global:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not allow_private and not is_public(address):
             raise FetchError(
                 f"The host {host!r} points to a private or reserved address ({address}); "
                 "documents are fetched only from public addresses."

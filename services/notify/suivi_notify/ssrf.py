@@ -12,24 +12,11 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+from suivi_common.safe_http import IPAddress, is_public
 
 
 class TargetRefused(Exception):
     """The URL points at an address that webhooks may not reach."""
-
-
-def address_allowed(ip: IPAddress) -> bool:
-    """Only global unicast addresses; IPv4 embedded in IPv6 (mapped, 6to4, NAT64) is unwrapped."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return address_allowed(ip.ipv4_mapped)
-        if ip.sixtofour is not None:
-            return address_allowed(ip.sixtofour)
-        if ip in _NAT64:
-            return address_allowed(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-    return ip.is_global and not ip.is_multicast
 
 
 def literal_ip(host: str) -> IPAddress | None:
@@ -55,7 +42,7 @@ def check_url(url: str, allow_private: bool) -> str | None:
     if port == 0:
         return "The URL's port is not valid."
     ip = literal_ip(parts.hostname)
-    if ip is not None and not allow_private and not address_allowed(ip):
+    if ip is not None and not allow_private and not is_public(ip):
         return f"{ip} is a private, loopback, link-local or otherwise non-public address."
     return None
 
@@ -64,7 +51,7 @@ async def resolve_public(host: str, port: int) -> str:
     """Resolve `host` once and return an address to connect to, or raise TargetRefused."""
     ip = literal_ip(host)
     if ip is not None:
-        if not address_allowed(ip):
+        if not is_public(ip):
             raise TargetRefused(f"refused: {ip} is not a public address")
         return str(ip)
     loop = asyncio.get_running_loop()
@@ -79,7 +66,7 @@ async def resolve_public(host: str, port: int) -> str:
             addresses.append(address)
     if not addresses:
         raise TargetRefused(f"cannot resolve {host}: no address")
-    refused = [str(address) for address in addresses if not address_allowed(address)]
+    refused = [str(address) for address in addresses if not is_public(address)]
     if refused:
         raise TargetRefused(f"refused: {host} resolves to {', '.join(refused)}, not a public address")
     return str(addresses[0])

@@ -6,8 +6,9 @@ import ipaddress
 
 import pytest
 from notify_support import Reply, create_subscription, deliveries, eventually
+from suivi_common.safe_http import is_public as address_allowed
 from suivi_notify.sender import WebhookSender
-from suivi_notify.ssrf import TargetRefused, address_allowed, check_url, resolve_public
+from suivi_notify.ssrf import TargetRefused, check_url, resolve_public
 
 REFUSED_LITERALS = [
     "http://127.0.0.1/hook",
