@@ -41,12 +41,19 @@ def verify_password(password_hash: str, password: str) -> bool:
 class Principal:
     username: str
     role: str
+    user_id: int | None = None  # set in tokens issued at login; absent in service tokens
 
     def can(self, role: str) -> bool:
         return _RANK[self.role] >= _RANK[role]
 
 
-def issue_token(username: str, role: str, secret: str | None = None, ttl_minutes: int | None = None) -> str:
+def issue_token(
+    username: str,
+    role: str,
+    secret: str | None = None,
+    ttl_minutes: int | None = None,
+    user_id: int | None = None,
+) -> str:
     settings = get_settings()
     now = utcnow()
     claims = {
@@ -55,6 +62,8 @@ def issue_token(username: str, role: str, secret: str | None = None, ttl_minutes
         "iat": now,
         "exp": now + timedelta(minutes=ttl_minutes or settings.token_ttl_minutes),
     }
+    if user_id is not None:
+        claims["uid"] = user_id
     return jwt.encode(claims, secret or settings.secret_key, algorithm=_ALGORITHM)
 
 
@@ -68,7 +77,8 @@ def decode_token(token: str, secret: str | None = None) -> Principal:
     role = claims.get("role")
     if role not in _RANK or not claims.get("sub"):
         raise Unauthorized("Invalid authentication token.")
-    return Principal(username=claims["sub"], role=role)
+    user_id = claims.get("uid")
+    return Principal(username=claims["sub"], role=role, user_id=user_id if isinstance(user_id, int) else None)
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -81,7 +91,12 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'.")
     settings = getattr(request.app.state, "settings", None)  # the app's own, not the process's
-    return decode_token(credentials.credentials, settings.secret_key if settings else None)
+    principal = decode_token(credentials.credentials, settings.secret_key if settings else None)
+    # The service that owns the accounts also checks that the account still exists as it was.
+    check_account = getattr(request.app.state, "check_account", None)
+    if check_account is not None and principal.user_id is not None:
+        await check_account(principal)
+    return principal
 
 
 def require(role: str):

@@ -14,8 +14,9 @@ from nats.aio.msg import Msg
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from suivi_common import events
-from suivi_common.auth import hash_password
+from suivi_common.auth import Principal, hash_password
 from suivi_common.db import create_engine, migrate, ping, session_factory, transaction
+from suivi_common.errors import Unauthorized
 from suivi_common.events import CloudEvent
 from suivi_common.messaging import PermanentFailure, connect, consume, ensure_stream
 from suivi_common.outbox import OutboxRelay, first_delivery
@@ -55,6 +56,21 @@ async def serialise_consolidation(session) -> None:
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CONSOLIDATION_LOCK})
 
 
+def make_account_check(app: FastAPI):
+    async def check_account(principal: Principal) -> None:
+        async with app.state.sessions() as session:
+            user = await session.get(User, principal.user_id)
+        if (
+            user is None
+            or not user.active
+            or user.role != principal.role
+            or user.username != principal.username
+        ):
+            raise Unauthorized("This account was removed, disabled or changed; please log in again.")
+
+    return check_account
+
+
 def make_extracted_handler(app: FastAPI):
     async def handle(event: CloudEvent, _: Msg) -> None:
         if event.type != events.COMMITMENT_EXTRACTED:
@@ -78,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessions = sessions = session_factory(engine)
+        app.state.check_account = make_account_check(app)
         generated = await ensure_admin(sessions, settings)
         if generated:
             print(f"Created the user 'admin' with password: {generated}  (shown once)", flush=True)

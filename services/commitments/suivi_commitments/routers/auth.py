@@ -39,7 +39,7 @@ async def login(request: Request, credentials: LoginRequest):
             failed = False
     if failed:  # raised after the commit, so the failure count is kept
         raise Unauthorized("Invalid username or password.")
-    token = issue_token(user.username, user.role, settings.secret_key, settings.token_ttl_minutes)
+    token = issue_token(user.username, user.role, settings.secret_key, settings.token_ttl_minutes, user.id)
     return LoginResponse(access_token=token, role=user.role, username=user.username)
 
 
