@@ -54,6 +54,7 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 SECRET = "bench-secret-key-not-for-production"
+ADMIN_PASSWORD = "bench-admin-password"
 SEARCH_WORDS = ("internet", "gouvernance", "numérique", "développement")
 WRITE_TARGET_STATUSES = ("not_started", "in_progress", "stalled")  # none of them needs evidence
 TARGETS = {"list": 50.0, "search": 50.0, "status change": 50.0}
@@ -715,12 +716,35 @@ class Server:
         self.log.close()
 
 
+async def login_tokens(port: int) -> tuple[str, str]:
+    """Tokens as the UI gets them: a viewer and a monitor account, created by the admin, logged in
+    (login tokens carry the account id, which the service checks on every request)."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", trust_env=False) as client:
+
+        async def login(username: str, password: str) -> str:
+            response = await client.post("/api/auth/login", json={"username": username, "password": password})
+            response.raise_for_status()
+            return response.json()["access_token"]
+
+        admin = {"Authorization": f"Bearer {await login('admin', ADMIN_PASSWORD)}"}
+        tokens = []
+        for role in ("viewer", "monitor"):
+            user = {"username": f"bench-{role}", "password": ADMIN_PASSWORD, "role": role}
+            response = await client.post("/api/users", json=user, headers=admin)
+            if response.status_code != 409:  # exists already
+                response.raise_for_status()
+            tokens.append(await login(user["username"], ADMIN_PASSWORD))
+    return tokens[0], tokens[1]
+
+
 def service_env(work: Path, database_url: str | None, nats_url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUIVI_")}
     env.update(
         SUIVI_DATA_DIR=str(work),
         SUIVI_NATS_URL=nats_url,
-        SUIVI_ADMIN_PASSWORD="bench-admin-password",
+        SUIVI_ADMIN_PASSWORD=ADMIN_PASSWORD,
         SUIVI_SECRET_KEY=SECRET,
     )
     if database_url:
@@ -733,7 +757,6 @@ def service_env(work: Path, database_url: str | None, nats_url: str) -> dict:
 
 async def run_backend(backend: str, args, rows, work: Path, nats_url: str, results: dict) -> None:
     from suivi_commitments.main import NAME
-    from suivi_common.auth import issue_token
     from suivi_common.db import create_engine, session_factory
     from suivi_common.settings import Settings
     from suivi_common.testing import PostgresCluster
@@ -799,8 +822,7 @@ async def run_backend(backend: str, args, rows, work: Path, nats_url: str, resul
         server = Server(command, env, directory / "service.log", port, "/readyz")
         try:
             await server.wait()
-            viewer = issue_token("bench-viewer", "viewer", secret=SECRET)
-            monitor = issue_token("bench-monitor", "monitor", secret=SECRET)
+            viewer, monitor = await login_tokens(port)
             operations = {
                 "list": ([("GET", list_path(f), None) for f in filters], False, viewer),
                 "search": ([("GET", list_path(f), None) for f in searches], False, viewer),
