@@ -18,6 +18,7 @@ FRONTEND = Path(__file__).resolve().parents[1] / "frontend"
 CHROMIUM = os.environ.get("SUIVI_E2E_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.mark.timeout(1200)
 def test_browser_end_to_end(tmp_path):
     missing = [
         what
@@ -40,7 +41,7 @@ def test_browser_end_to_end(tmp_path):
             env={**os.environ, "SUIVI_E2E_URL": suivi.url, "SUIVI_E2E_ADMIN_PASSWORD": suivi.admin_password},
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=1100,
         )
     finally:
         suivi.stop()
