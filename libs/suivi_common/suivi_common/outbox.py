@@ -92,6 +92,9 @@ class OutboxRelay:
 
     async def run(self, js: JetStreamContext, stop: asyncio.Event, idle: float = 0.5) -> None:
         while not stop.is_set():
+            # Cleared before the pass, not after: a wake-up that arrives while we publish
+            # must start another pass at once instead of waiting out the idle timeout.
+            self._wake.clear()
             try:
                 published = await self.publish_pending(js)
             except asyncio.CancelledError:
@@ -101,7 +104,6 @@ class OutboxRelay:
                 published = 0
                 await asyncio.sleep(1.0)
             if published < self._batch:
-                self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=idle)
                 except TimeoutError:
