@@ -9,10 +9,11 @@ from collections.abc import Awaitable, Callable
 import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
+from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
-from nats.js.errors import BadRequestError, NotFoundError
+from nats.js.errors import BadRequestError, NotFoundError, ServiceUnavailableError
 
 from .events import STREAM, STREAM_SUBJECTS, CloudEvent
 
@@ -30,8 +31,25 @@ async def connect(servers: list[str], name: str) -> Client:
     )
 
 
-async def ensure_stream(js: JetStreamContext, replicas: int = 1) -> None:
-    """Create the SUIVI stream if it is missing; safe to call from every service at once."""
+async def ensure_stream(js: JetStreamContext, replicas: int = 1, patience: float = 60.0) -> None:
+    """Create the SUIVI stream if it is missing; safe to call from every service at once.
+
+    A cluster that is starting or electing a leader answers JetStream requests with timeouts
+    or "unavailable" for a while: keep asking, up to `patience` seconds, before giving up.
+    """
+    deadline = asyncio.get_running_loop().time() + patience
+    while True:
+        try:
+            await _create_stream_if_missing(js, replicas)
+            return
+        except (NatsTimeout, ServiceUnavailableError, NoRespondersError):
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            log.warning("JetStream not ready yet; retrying to set up the %s stream", STREAM)
+            await asyncio.sleep(1.0)
+
+
+async def _create_stream_if_missing(js: JetStreamContext, replicas: int) -> None:
     try:
         await js.stream_info(STREAM)
         return
