@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from suivi_common.testing import SuiviProcess, WebhookReceiver
+from suivi_common.testing import SuiviProcess, WebhookReceiver, wait_until
 
 SUIVI = str(Path(sys.executable).parent / "suivi")
 SECRET = "backup-test-secret-9f8e7d6c5b4a-do-not-log-me"
@@ -27,16 +27,6 @@ DOCUMENT = """Déclaration de test sur la gouvernance de l'Internet
 
 2. Nous appelons les donateurs à assurer un financement durable du Forum d'ici 2027.
 """
-
-
-def wait_until(predicate, timeout: float = 60.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def suivi(*args: str) -> subprocess.CompletedProcess:

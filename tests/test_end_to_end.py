@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from standardwebhooks import Webhook
-from suivi_common.testing import SuiviProcess, WebhookReceiver
+from suivi_common.testing import SuiviProcess, WebhookReceiver, wait_until
 
 DOCUMENT = """Déclaration de test sur la gouvernance de l'Internet
 
@@ -21,16 +21,6 @@ DOCUMENT = """Déclaration de test sur la gouvernance de l'Internet
 
 2. Nous appelons les donateurs à assurer un financement durable du Forum d'ici 2027.
 """
-
-
-def wait_until(predicate, timeout: float = 60.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ webhook ids, and the delivery log must hold exactly one delivery per event.
 """
 
 import asyncio
+import functools
 import json
 import threading
 import time
@@ -27,6 +28,7 @@ import pytest
 from standardwebhooks import Webhook
 from suivi_common.events import STREAM
 from suivi_common.testing import NatsCluster, Router, ServiceProcess, WebhookReceiver, start_all, stop_all
+from suivi_common.testing import wait_until as _wait_until
 
 from suivi.gateway import owner_of
 
@@ -53,16 +55,6 @@ SECOND = """Seconde déclaration de test, reprenant la première
 
 4. Nous recommandons d'éviter tout double emploi entre le Pacte numérique mondial et les grandes orientations du SMSI.
 """
-
-
-def wait_until(predicate, timeout: float = 90.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -133,6 +125,10 @@ class Api:
         response = self.call("GET", path, params={"range": "[0,0]", **params})
         assert response.status_code == 200, response.text
         return int(response.headers["content-range"].rsplit("/", 1)[1])
+
+
+# A cluster of 9 processes on 2 cores is slow to settle: a longer default wait.
+wait_until = functools.partial(_wait_until, timeout=90.0, interval=0.3)
 
 
 def upload(api: Api, name: str, text: str) -> int:

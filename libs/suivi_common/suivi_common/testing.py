@@ -494,3 +494,16 @@ async def migration_drift(engine, tables: set[str]) -> list:
 
     async with engine.connect() as connection:
         return await connection.run_sync(diff)
+
+
+def wait_until(predicate, timeout: float = 60.0, what: str = "condition", interval: float = 0.2):
+    """Poll `predicate` until it returns something truthy, and return that; fail after `timeout`."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")
