@@ -22,6 +22,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from suivi_commitments.main import create_app as commitments_app
+from suivi_common import auth as auth_module
 from suivi_common.auth import issue_token
 from suivi_common.events import utcnow
 from suivi_common.settings import Settings, get_settings
@@ -273,7 +274,7 @@ async def test_bad_tokens_are_refused_everywhere(services, token):
         assert response.headers["www-authenticate"] == "Bearer"
 
 
-async def test_token_expires_after_its_ttl(services):
+async def test_token_expires_after_its_ttl(services, monkeypatch):
     token = issue_token("viewer-ttl", "viewer", ttl_minutes=1)
     claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["exp"] - claims["iat"] == 60
@@ -287,6 +288,10 @@ async def test_token_expires_after_its_ttl(services):
     )
     assert response.status_code == 401
     assert "expired" in response.json()["message"]
+    # the token accepted above (its verification is cached) is refused once its minute is over
+    monkeypatch.setattr(auth_module.time, "time", lambda: claims["exp"] + 1)
+    response = await services["commitments"].get("/api/auth/me", headers=headers)
+    assert response.status_code == 401 and "expired" in response.json()["message"]
 
 
 async def test_login_lockout(services):

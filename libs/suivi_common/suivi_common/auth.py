@@ -6,6 +6,8 @@ them with the shared SUIVI_SECRET_KEY, so no service calls another to authorise 
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
@@ -68,8 +70,18 @@ def issue_token(
 
 
 def decode_token(token: str, secret: str | None = None) -> Principal:
+    principal, expires = _verified(token, secret or get_settings().secret_key)
+    if expires <= time.time():  # the cached verification does not outlive the token
+        raise Unauthorized("Your session has expired; please log in again.")
+    return principal
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(token: str, secret: str) -> tuple[Principal, float]:
+    """Signature and claims checked once per token (PyJWT's checks cost more than the rest of a
+    cached list request); failures are not cached, they raise."""
     try:
-        claims = jwt.decode(token, secret or get_settings().secret_key, algorithms=[_ALGORITHM])
+        claims = jwt.decode(token, secret, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]})
     except jwt.ExpiredSignatureError as exc:
         raise Unauthorized("Your session has expired; please log in again.") from exc
     except jwt.PyJWTError as exc:
@@ -78,7 +90,10 @@ def decode_token(token: str, secret: str | None = None) -> Principal:
     if role not in _RANK or not claims.get("sub"):
         raise Unauthorized("Invalid authentication token.")
     user_id = claims.get("uid")
-    return Principal(username=claims["sub"], role=role, user_id=user_id if isinstance(user_id, int) else None)
+    principal = Principal(
+        username=claims["sub"], role=role, user_id=user_id if isinstance(user_id, int) else None
+    )
+    return principal, float(claims["exp"])
 
 
 _bearer = HTTPBearer(auto_error=False)

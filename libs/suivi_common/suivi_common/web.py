@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import install_error_handlers
 from .settings import Settings
@@ -22,6 +23,35 @@ LATENCY = Histogram(
 )
 
 ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+class RequestMetrics:
+    """Counts requests and times them by route. Plain ASGI: Starlette's BaseHTTPMiddleware runs
+    each request in an extra task group, which cost more CPU than the list endpoint's SQL."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            path = getattr(scope.get("route"), "path", "unmatched")
+            REQUESTS.labels(self.service, scope["method"], path, status).inc()
+            LATENCY.labels(self.service, path).observe(time.perf_counter() - started)
 
 
 def create_service_app(
@@ -48,15 +78,7 @@ def create_service_app(
             expose_headers=["Content-Range"],
         )
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        REQUESTS.labels(name, request.method, path, response.status_code).inc()
-        LATENCY.labels(name, path).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(RequestMetrics, service=name)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
