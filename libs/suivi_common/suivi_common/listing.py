@@ -39,11 +39,17 @@ def _parse_json(name: str, raw: str | None, expected: type) -> Any:
     return value
 
 
-def list_query(
+async def list_query(
     sort: str | None = Query(None, description='["field","ASC"|"DESC"]'),
     range: str | None = Query(None, description="[start,end] inclusive"),
     filter: str | None = Query(None, description='{"field": value, "q": "text"}'),
 ) -> ListQuery:
+    """The dependency. Async although it awaits nothing: FastAPI runs a plain function in a
+    worker thread, and the hand-off cost more than parsing."""
+    return parse_list_query(sort, range, filter)
+
+
+def parse_list_query(sort: str | None, range: str | None, filter: str | None) -> ListQuery:
     query = ListQuery()
     sort_value = _parse_json("sort", sort, list)
     if sort_value is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Row,
     Select,
     and_,
     bindparam,
@@ -27,6 +29,7 @@ from suivi_common.errors import AppError
 from suivi_common.events import utcnow
 from suivi_common.listing import ListQuery
 
+from . import revision_cache
 from .models import AuditEntry, Commitment, CommitmentTag, Evidence, Source, StatusChange, User
 from .vocabulary import STATUSES_DONE
 
@@ -144,19 +147,34 @@ def _ordered(statement: Select, model, query: ListQuery, allowed: set[str]) -> S
     return statement.order_by(primary, tiebreak)
 
 
+# What a reader is shown of a commitment, as plain rows: building ORM objects cost more than
+# the query itself on a page of 25 (bench/api.py).
+_PUBLIC_COLUMNS = [c for c in Commitment.__table__.c if c.name not in ("search_text", "fingerprint")]
+
+
 async def list_commitments(
     session: AsyncSession, query: ListQuery, admin: bool = False
-) -> tuple[Sequence[Commitment], int]:
-    conditions = commitment_conditions(session, query.filter, admin)
-    total = await _search_only_count(session, query.filter, admin)
-    if total is None:
-        total = (
-            await session.execute(select(func.count()).select_from(Commitment).where(*conditions))
-        ).scalar_one()
+) -> tuple[Sequence[Row], int]:
+    total = await _count_commitments(session, query.filter, admin)
     conditions = commitment_conditions(session, query.filter, admin, correlated=True)
-    statement = _ordered(select(Commitment).where(*conditions), Commitment, query, COMMITMENT_SORTS)
-    rows = (await session.execute(statement.offset(query.offset).limit(query.limit))).scalars().all()
+    statement = _ordered(select(*_PUBLIC_COLUMNS).where(*conditions), Commitment, query, COMMITMENT_SORTS)
+    rows = (await session.execute(statement.offset(query.offset).limit(query.limit))).all()
     return rows, total
+
+
+async def _count_commitments(session: AsyncSession, filters: dict[str, Any], admin: bool) -> int:
+    """How many commitments match: counted once per filter and revision of the data."""
+    revision, cache = await revision_cache.current(session)
+    key = ("count", json.dumps(filters, sort_keys=True, default=str), admin, date.today())  # overdue: daily
+    total = cache.get(revision, key)
+    if total is None:
+        total = await _search_only_count(session, filters, admin)
+        if total is None:
+            conditions = commitment_conditions(session, filters, admin)
+            count = select(func.count()).select_from(Commitment).where(*conditions)
+            total = (await session.execute(count)).scalar_one()
+        cache.put(revision, key, total)
+    return total
 
 
 async def _search_only_count(session: AsyncSession, filters: dict[str, Any], admin: bool) -> int | None:
@@ -188,23 +206,24 @@ async def iter_commitments(session: AsyncSession, filters: dict[str, Any], admin
     last_id = 0
     while True:
         statement = (
-            select(Commitment)
+            select(*_PUBLIC_COLUMNS)
             .where(*conditions, Commitment.id > last_id)
             .order_by(Commitment.id)
             .limit(batch)
         )
-        rows = (await session.execute(statement)).scalars().all()
+        rows = (await session.execute(statement)).all()
         if not rows:
             return
         yield rows
         last_id = rows[-1].id
 
 
-async def sources_by_commitment(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[Source]]:
-    found: dict[int, list[Source]] = {i: [] for i in ids}
+async def sources_by_commitment(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[Row]]:
+    """The sources of these commitments, as read-only rows."""
+    found: dict[int, list[Row]] = {i: [] for i in ids}
     if ids:
-        statement = select(Source).where(Source.commitment_id.in_(ids)).order_by(Source.id)
-        for source in (await session.execute(statement)).scalars():
+        statement = select(*Source.__table__.c).where(Source.commitment_id.in_(ids)).order_by(Source.id)
+        for source in await session.execute(statement):
             found[source.commitment_id].append(source)
     return found
 
@@ -402,7 +421,7 @@ async def stats(session: AsyncSession) -> dict[str, Any]:
     }
 
 
-def search_text(commitment: Commitment, sources: Sequence[Source]) -> str:
+def search_text(commitment: Commitment, sources: Sequence[Source | Row]) -> str:
     parts = [commitment.title, commitment.text]
     for source in sources:
         parts.extend(filter(None, (source.text, source.document_title, source.locator)))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Row, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_common import events
 from suivi_common.auth import Principal, hash_password
@@ -52,7 +52,7 @@ class Actor:
     remote_addr: str | None = None
 
 
-def public_commitment(commitment: Commitment, sources: Sequence[Source]) -> CommitmentPublic:
+def public_commitment(commitment: Commitment | Row, sources: Sequence[Row]) -> CommitmentPublic:
     due = commitment.deadline_date
     return CommitmentPublic(
         id=commitment.id,
@@ -126,7 +126,7 @@ def _announce(session: AsyncSession, event_type: str, subject: Any, data: dict[s
     add_event(session, events.new_event(event_type, SOURCE, subject, data))
 
 
-async def _refresh_derived(session: AsyncSession, commitment: Commitment) -> list[Source]:
+async def _refresh_derived(session: AsyncSession, commitment: Commitment) -> list[Row]:
     sources = (await repository.sources_by_commitment(session, [commitment.id]))[commitment.id]
     commitment.deadline_date = deadline_date(commitment.deadline)
     commitment.search_text = repository.search_text(commitment, sources)

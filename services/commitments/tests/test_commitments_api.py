@@ -158,3 +158,29 @@ async def test_stats(client):
     assert stats["total"] == 1
     assert stats["by_topic"] == {"igf_mandate": 1}
     assert stats["by_status"] == {"not_assessed": 1}
+
+
+async def test_cached_pages_follow_writes_from_any_replica(client, settings, app_with):
+    """A list page is served from cache while nothing changes, and never after a change, even
+    one made by another replica of the service on the same database."""
+    await create(client)
+    viewer = auth("viewer")
+    params = {"filter": json.dumps({"topics": ["igf_mandate"]}), "range": "[0,9]"}
+    first = await client.get("/api/commitments", params=params, headers=viewer)
+    assert first.headers["content-range"] == "commitments 0-0/1"
+    again = await client.get(
+        "/api/commitments", params=params, headers=viewer | {"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304 and again.headers["etag"] == first.headers["etag"]
+
+    async with app_with(database_url=settings.database_url) as replica:
+        created = await create(replica, text="Nous financerons durablement le FGI.")
+        assert (await replica.get("/api/commitments", params=params, headers=viewer)).json()
+        changed = {"commitment_id": created["id"], "to_status": "in_progress", "rationale": "Voté.",
+                   "expected_version": created["version"]}  # fmt: skip
+        assert (await replica.post("/api/status_changes", json=changed, headers=auth("monitor"))).status_code == 201
+    after = await client.get(
+        "/api/commitments", params=params, headers=viewer | {"If-None-Match": first.headers["etag"]}
+    )
+    assert after.status_code == 200 and after.headers["content-range"] == "commitments 0-1/2"
+    assert {c["status"] for c in after.json()} == {"not_assessed", "in_progress"}

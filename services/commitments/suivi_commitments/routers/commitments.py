@@ -1,31 +1,54 @@
 import csv
+import hashlib
 import io
+import json
+from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from pydantic import TypeAdapter
 from suivi_common.auth import Admin, Monitor, Viewer
 from suivi_common.errors import NotFound
-from suivi_common.listing import ListQuery, list_query, set_content_range
+from suivi_common.listing import ListQuery, list_query, parse_list_query
 
-from .. import repository, service
+from .. import repository, revision_cache, service
 from ..deps import actor, reading, writing
 from ..schemas import CommitmentCreate, CommitmentPublic, CommitmentUpdate
 
 router = APIRouter(prefix="/api/commitments", tags=["commitments"])
+PUBLIC_LIST = TypeAdapter(list[CommitmentPublic])
 EXPORT_COLUMNS = ("id", "title", "text", "kind", "actors", "topics", "status", "deadline", "overdue",
                   "documents", "locators", "version", "created_at", "updated_at")  # fmt: skip
 
 
 @router.get("", response_model=list[CommitmentPublic])
 async def list_commitments(
-    request: Request, response: Response, principal: Viewer, query: Annotated[ListQuery, Depends(list_query)]
+    request: Request,
+    principal: Viewer,
+    query: Annotated[ListQuery, Depends(list_query)],
+    if_none_match: Annotated[str | None, Header()] = None,
 ):
+    """A page, served again as it was while no commitment changes (revision_cache); the ETag lets
+    browsers revalidate it for nothing."""
+    admin = principal.can("admin")
+    key = ("page", query.sort_field, query.sort_order, query.offset, query.limit,
+           json.dumps(query.filter, sort_keys=True, default=str), admin, date.today())  # fmt: skip
     async with reading(request) as session:
-        rows, total = await repository.list_commitments(session, query, admin=principal.can("admin"))
-        sources = await repository.sources_by_commitment(session, [row.id for row in rows])
-    set_content_range(response, query, "commitments", total, len(rows))
-    return [service.public_commitment(row, sources[row.id]) for row in rows]
+        revision, cache = await revision_cache.current(session)
+        page = cache.get(revision, key)
+        if page is None:
+            rows, total = await repository.list_commitments(session, query, admin=admin)
+            sources = await repository.sources_by_commitment(session, [row.id for row in rows])
+            body = PUBLIC_LIST.dump_json([service.public_commitment(row, sources[row.id]) for row in rows])
+            etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+            page = (body, query.content_range("commitments", total, len(rows)), etag)
+            cache.put(revision, key, page)
+    body, content_range, etag = page
+    headers = {"Content-Range": content_range, "ETag": etag, "Cache-Control": "private, no-cache"}
+    if if_none_match == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get(
@@ -47,7 +70,7 @@ async def export_commitments(
     format: Literal["csv", "json"] = "csv",
     filter: str | None = Query(None, description="the list's filter, as JSON"),
 ):
-    filters = list_query(None, None, filter).filter
+    filters = parse_list_query(None, None, filter).filter
     admin = principal.can("admin")
     async with reading(request) as session:  # fail early on a bad filter, before streaming starts
         repository.commitment_conditions(session, filters, admin)
