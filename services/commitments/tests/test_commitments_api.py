@@ -178,7 +178,9 @@ async def test_cached_pages_follow_writes_from_any_replica(client, settings, app
         assert (await replica.get("/api/commitments", params=params, headers=viewer)).json()
         changed = {"commitment_id": created["id"], "to_status": "in_progress", "rationale": "Voté.",
                    "expected_version": created["version"]}  # fmt: skip
-        assert (await replica.post("/api/status_changes", json=changed, headers=auth("monitor"))).status_code == 201
+        assert (
+            await replica.post("/api/status_changes", json=changed, headers=auth("monitor"))
+        ).status_code == 201
     after = await client.get(
         "/api/commitments", params=params, headers=viewer | {"If-None-Match": first.headers["etag"]}
     )

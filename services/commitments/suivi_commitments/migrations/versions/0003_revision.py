@@ -6,14 +6,16 @@ Triggers bump a revision on any write to the tables a filter reads (commitments,
 and sources); a reader reads the revision in the same snapshot as its count, so a total
 cached under (filter, revision) is exact, across every replica, until the next write.
 
-On PostgreSQL the revision is the sum of 16 slots and a statement bumps the slot of its
-backend: concurrent writers rarely wait on the same row.
+On PostgreSQL the revision is the sum of 16 slots and a transaction bumps the slot of its
+backend once (a transaction-local setting remembers it): concurrent writers rarely wait on
+the same row, and a transaction of many statements does not pile up versions of one row.
 
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-22
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
@@ -29,11 +31,16 @@ def upgrade() -> None:
     op.execute("CREATE TABLE commitments_revision (slot INTEGER PRIMARY KEY, value BIGINT NOT NULL)")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"INSERT INTO commitments_revision SELECT g, 0 FROM generate_series(0, {SLOTS - 1}) g")
+        # The table by its schema-qualified name: a SET search_path clause on the function would
+        # also undo the transaction-local setting at every return.
+        schema = op.get_bind().execute(sa.text("SELECT current_schema()")).scalar_one()
         op.execute(
-            "CREATE FUNCTION bump_commitments_revision() RETURNS trigger LANGUAGE plpgsql "
-            "SET search_path FROM CURRENT AS $$ BEGIN "
-            f"UPDATE commitments_revision SET value = value + 1 WHERE slot = pg_backend_pid() % {SLOTS}; "
-            "RETURN NULL; END $$"
+            "CREATE FUNCTION bump_commitments_revision() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF coalesce(current_setting('suivi.revision_bumped', true), '') = '' THEN "
+            f'UPDATE "{schema}".commitments_revision SET value = value + 1 '
+            f"WHERE slot = pg_backend_pid() % {SLOTS}; "
+            "PERFORM set_config('suivi.revision_bumped', '1', true); "
+            "END IF; RETURN NULL; END $$"
         )
         for table in TABLES:
             op.execute(
