@@ -28,6 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("service", choices=SERVICES)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes sharing the port, to use more than one core (commitments on SQLite; any "
+        "service on PostgreSQL)",
+    )
 
     extract = commands.add_parser("extract", help="extract commitments from files, offline")
     extract.add_argument("paths", nargs="+", type=Path)
@@ -152,9 +159,22 @@ def _serve(args) -> int:
     if not settings.nats_servers:
         print("suivi serve needs SUIVI_NATS_URL (suivi run starts an embedded nats-server).", file=sys.stderr)
         return 2
-    app = _apps_for(args.service, settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if args.workers > 1:
+        if args.service != "commitments" and not settings.database_url:
+            print(f"{args.service} on SQLite runs as one process; --workers needs SUIVI_DATABASE_URL.",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        os.environ["SUIVI_SERVE_SERVICE"] = args.service  # read by each worker's factory below
+        uvicorn.run("suivi.cli:service_app_from_environment", factory=True, workers=args.workers,
+                    host=args.host, port=args.port, log_level="info")  # fmt: skip
+        return 0
+    uvicorn.run(_apps_for(args.service, settings), host=args.host, port=args.port, log_level="info")
     return 0
+
+
+def service_app_from_environment():
+    """The app of one `suivi serve --workers N` process (uvicorn imports it in each)."""
+    return _apps_for(os.environ["SUIVI_SERVE_SERVICE"], _settings())
 
 
 def _apps_for(service: str, settings):

@@ -7,6 +7,8 @@ database (the connection's search_path), so the same models and migrations serve
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import sqlite3
 import warnings
 import weakref
@@ -45,7 +47,7 @@ def create_engine(url: str, schema: str, pool_size: int = 10, inline_sqlite: boo
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         if inline_sqlite:
-            _write_locks[engine.sync_engine] = asyncio.Lock()
+            _write_locks[engine.sync_engine] = WriteLock(sqlite_lock_path(url, "write"))
         return engine
     return create_async_engine(
         url,
@@ -81,7 +83,68 @@ def _connect_inline(database: str | None) -> aiosqlite.Connection:
     return connection
 
 
-# Write transactions of inline SQLite engines take turns in the process (see _InlineSQLite).
+class FileLock:
+    """An exclusive lock between processes (flock) on a file beside a SQLite database.
+
+    SQLite's own lock makes a second writer sleep and retry in its busy handler, which on an
+    inline connection would stall the event loop; a process waiting here waits in a thread."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    def try_acquire(self) -> bool:
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    async def acquire(self) -> None:
+        if not self.try_acquire():
+            await asyncio.to_thread(fcntl.flock, self._fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # also releases the lock
+            self._fd = None
+
+
+class WriteLock:
+    """Write transactions of an inline SQLite engine take turns: the coroutines of this process
+    on an asyncio lock, then the processes sharing the database file on a FileLock."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._local = asyncio.Lock()
+        self._file = FileLock(path) if path else None
+
+    async def __aenter__(self) -> None:
+        await self._local.acquire()
+        try:
+            if self._file:
+                await self._file.acquire()
+        except BaseException:
+            self._local.release()
+            raise
+
+    async def __aexit__(self, *_) -> None:
+        if self._file:
+            self._file.release()
+        self._local.release()
+
+
+def sqlite_lock_path(url: str, purpose: str) -> Path | None:
+    """Where processes sharing a SQLite database take the lock for `purpose` (None: in memory)."""
+    database = make_url(url).database
+    return Path(f"{database}.{purpose}-lock") if database and database != ":memory:" else None
+
+
 _write_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -129,6 +192,18 @@ async def transaction(
 
 async def migrate(engine: AsyncEngine, migrations_dir: Path, schema: str) -> None:
     """Bring the service's database to the newest revision, once even with several replicas."""
+    lock_path = sqlite_lock_path(str(engine.url), "migrate") if engine.dialect.name == "sqlite" else None
+    lock = FileLock(lock_path) if lock_path else None
+    if lock:  # processes sharing a SQLite file (suivi serve --workers) migrate one after the other
+        await lock.acquire()
+    try:
+        await _migrate(engine, migrations_dir, schema)
+    finally:
+        if lock:
+            lock.close()
+
+
+async def _migrate(engine: AsyncEngine, migrations_dir: Path, schema: str) -> None:
     async with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))

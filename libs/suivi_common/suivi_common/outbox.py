@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .db import transaction
+from .db import FileLock, sqlite_lock_path, transaction
 from .db_types import UTCDateTime
 from .events import CloudEvent, utcnow
 from .messaging import publish
@@ -86,6 +86,7 @@ class OutboxRelay:
         self._batch = batch
         self._wake = asyncio.Event()
         self._lock_key = zlib.crc32(f"suivi-outbox-{name}".encode())
+        self._file_lock: FileLock | bool | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -110,40 +111,58 @@ class OutboxRelay:
                     pass
 
     async def publish_pending(self, js: JetStreamContext) -> int:
-        async with self._sessions() as session:
-            postgres = session.bind.dialect.name == "postgresql"
-            if postgres:
-                # A leader lock held for the transaction: replicas take turns and order holds.
-                got = await session.execute(
-                    text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key}
-                )
-                if not got.scalar():
-                    return 0
-            rows = (
-                await session.execute(
-                    select(OutboxMessage.id, OutboxMessage.payload)
-                    .where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
-                    .order_by(OutboxMessage.id)
-                    .limit(self._batch)
-                )
-            ).all()
+        if self._sessions.kw["bind"].dialect.name == "postgresql":
+            return await self._publish_pending_postgres(js)
+        # Processes sharing a SQLite file (suivi serve --workers) take turns, as replicas do on
+        # PostgreSQL with an advisory lock.
+        if self._file_lock is None:
+            path = sqlite_lock_path(str(self._sessions.kw["bind"].url), "relay")
+            self._file_lock = FileLock(path) if path else False
+        if self._file_lock and not self._file_lock.try_acquire():
+            return 0
+        try:
+            async with self._sessions() as session:
+                rows = await self._pending(session)
             if not rows:
                 return 0
-            if not postgres:
-                # SQLite has one writer at a time: publish outside any transaction, so that
-                # API writes never wait on NATS, then mark the rows in a short one.
-                await session.rollback()
-            _fault("relay.before_publish")
-            for _, payload in rows:
-                await publish(js, CloudEvent.from_json(payload))
-            _fault("relay.after_publish")
-            if postgres:
-                await self._mark_published(session, [row_id for row_id, _ in rows])
-                await session.commit()
-        if not postgres:
+            # SQLite has one writer at a time: publish outside any transaction, so that API writes
+            # never wait on NATS, then mark the rows in a short one.
+            await self._publish(js, rows)
             async with transaction(self._sessions) as session:
                 await self._mark_published(session, [row_id for row_id, _ in rows])
-        return len(rows)
+            return len(rows)
+        finally:
+            if self._file_lock:
+                self._file_lock.release()
+
+    async def _publish_pending_postgres(self, js: JetStreamContext) -> int:
+        async with self._sessions() as session:
+            # A leader lock held for the transaction: replicas take turns and order holds.
+            got = await session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
+            if not got.scalar():
+                return 0
+            rows = await self._pending(session)
+            if rows:
+                await self._publish(js, rows)
+                await self._mark_published(session, [row_id for row_id, _ in rows])
+                await session.commit()
+            return len(rows)
+
+    async def _pending(self, session: AsyncSession) -> list:
+        statement = (
+            select(OutboxMessage.id, OutboxMessage.payload)
+            .where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
+            .order_by(OutboxMessage.id)
+            .limit(self._batch)
+        )
+        return list((await session.execute(statement)).all())
+
+    @staticmethod
+    async def _publish(js: JetStreamContext, rows: list) -> None:
+        _fault("relay.before_publish")
+        for _, payload in rows:
+            await publish(js, CloudEvent.from_json(payload))
+        _fault("relay.after_publish")
 
     @staticmethod
     async def _mark_published(session: AsyncSession, ids: list[int]) -> None:

@@ -297,8 +297,11 @@ class NatsCluster:
 class ServiceProcess:
     """`suivi serve <service> --port P`: one replica of one service, as a real process."""
 
-    def __init__(self, service: str, env: dict[str, str], log_dir: Path, name: str | None = None):
+    def __init__(
+        self, service: str, env: dict[str, str], log_dir: Path, name: str | None = None, workers: int = 1
+    ):
         self.service = service
+        self.workers = workers
         self.name = name or service
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -310,7 +313,7 @@ class ServiceProcess:
         import sys
 
         suivi = Path(sys.executable).parent / "suivi"
-        command = [str(suivi), "serve", self.service, "--port", str(self.port)]
+        command = [str(suivi), "serve", self.service, "--port", str(self.port), "--workers", str(self.workers)]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
