@@ -152,13 +152,25 @@ def _ordered(statement: Select, model, query: ListQuery, allowed: set[str]) -> S
 _PUBLIC_COLUMNS = [c for c in Commitment.__table__.c if c.name not in ("search_text", "fingerprint")]
 
 
+DEEP_PAGE = 250  # rows skipped from which a page is read ids first
+
+
 async def list_commitments(
     session: AsyncSession, query: ListQuery, admin: bool = False
 ) -> tuple[Sequence[Row], int]:
     total = await _count_commitments(session, query.filter, admin)
     conditions = commitment_conditions(session, query.filter, admin, correlated=True)
-    statement = _ordered(select(*_PUBLIC_COLUMNS).where(*conditions), Commitment, query, COMMITMENT_SORTS)
-    rows = (await session.execute(statement.offset(query.offset).limit(query.limit))).all()
+    if query.offset < DEEP_PAGE:
+        ordered = _ordered(select(*_PUBLIC_COLUMNS).where(*conditions), Commitment, query, COMMITMENT_SORTS)
+        statement = ordered.offset(query.offset).limit(query.limit)
+    else:
+        # Far pages: first the ids, from the narrow indexes, then only those rows. PostgreSQL
+        # otherwise read every wide row of the status to sort them (pages 11-100 of a status and
+        # a topic: 13-157 ms -> 14-36 ms on 100,000 commitments).
+        ids = _ordered(select(Commitment.id).where(*conditions), Commitment, query, COMMITMENT_SORTS)
+        page = select(*_PUBLIC_COLUMNS).where(Commitment.id.in_(ids.offset(query.offset).limit(query.limit)))
+        statement = _ordered(page, Commitment, query, COMMITMENT_SORTS)
+    rows = (await session.execute(statement)).all()
     return rows, total
 
 

@@ -256,6 +256,7 @@ async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: 
         .values(version=Commitment.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    # Read after the claim, in this fresh session: the row as the claim left it.
     commitment = await repository.get_commitment(session, data.commitment_id)
     if commitment is None or commitment.deleted_at is not None:
         raise NotFound(f"Commitment {data.commitment_id} does not exist.")
@@ -264,7 +265,6 @@ async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: 
             f"Commitment {data.commitment_id} is at version {commitment.version}, not "
             f"{data.expected_version}: someone changed it meanwhile. Reload it and try again."
         )
-    await session.refresh(commitment)
     if data.to_status == commitment.status:
         raise Invalid(
             f"The commitment is already '{commitment.status}'.",

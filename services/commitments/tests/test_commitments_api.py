@@ -186,3 +186,25 @@ async def test_cached_pages_follow_writes_from_any_replica(client, settings, app
     )
     assert after.status_code == 200 and after.headers["content-range"] == "commitments 0-1/2"
     assert {c["status"] for c in after.json()} == {"not_assessed", "in_progress"}
+
+
+async def test_far_pages_are_the_same_slices(client, monkeypatch):
+    """Pages past DEEP_PAGE are read ids first (another statement): same rows, same order."""
+    from suivi_commitments import repository
+
+    for i in range(7):
+        await create(
+            client, text=f"Nous soutiendrons l'initiative régionale numéro {i}.", deadline=f"20{30 + i % 3}"
+        )
+    monkeypatch.setattr(repository, "DEEP_PAGE", 3)
+    sort = json.dumps(["deadline", "DESC"])
+    whole = await client.get(
+        "/api/commitments", params={"sort": sort, "range": "[0,6]"}, headers=auth("viewer")
+    )
+    ids = [c["id"] for c in whole.json()]
+    for start, end in ((3, 4), (5, 6), (4, 9)):
+        page = await client.get(
+            "/api/commitments", params={"sort": sort, "range": f"[{start},{end}]"}, headers=auth("viewer")
+        )
+        assert [c["id"] for c in page.json()] == ids[start : end + 1]
+        assert page.headers["content-range"] == f"commitments {start}-{min(end, 6)}/7"
