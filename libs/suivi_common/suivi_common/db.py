@@ -169,6 +169,16 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def for_reads(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for read-only work. On PostgreSQL, autocommit: at READ COMMITTED each
+    statement takes its own snapshot anyway, and BEGIN and ROLLBACK were two of the four round
+    trips of a cached list page. On SQLite, the engine itself: there a transaction is what
+    keeps one snapshot across the statements of a read."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 

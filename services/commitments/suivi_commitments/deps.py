@@ -23,7 +23,7 @@ async def writing(request: Request) -> AsyncIterator[AsyncSession]:
 
 @asynccontextmanager
 async def reading(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.sessions() as session:
+    async with request.app.state.read_sessions() as session:
         yield session
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import IntegrityError
 from suivi_common import events
 from suivi_common.auth import Principal, hash_password
-from suivi_common.db import create_engine, migrate, ping, session_factory, transaction
+from suivi_common.db import create_engine, for_reads, migrate, ping, session_factory, transaction
 from suivi_common.errors import Unauthorized
 from suivi_common.events import CloudEvent
 from suivi_common.messaging import PermanentFailure, connect, consume, ensure_stream
@@ -62,7 +62,7 @@ ACCOUNT = select(User.username, User.role, User.active).where(User.id == bindpar
 def make_account_check(app: FastAPI):
     async def check_account(principal: Principal) -> None:
         # A plain connection: an ORM session costs more than the query on every request.
-        async with app.state.engine.connect() as connection:
+        async with app.state.read_engine.connect() as connection:
             user = (await connection.execute(ACCOUNT, {"id": principal.user_id})).first()
         if (
             user is None
@@ -98,6 +98,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessions = sessions = session_factory(engine)
+        app.state.read_engine = for_reads(engine)
+        app.state.read_sessions = session_factory(app.state.read_engine)
         app.state.check_account = make_account_check(app)
         generated = await ensure_admin(sessions, settings)
         if generated:
