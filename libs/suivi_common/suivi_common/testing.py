@@ -313,7 +313,15 @@ class ServiceProcess:
         import sys
 
         suivi = Path(sys.executable).parent / "suivi"
-        command = [str(suivi), "serve", self.service, "--port", str(self.port), "--workers", str(self.workers)]
+        command = [
+            str(suivi),
+            "serve",
+            self.service,
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+        ]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
