@@ -599,9 +599,13 @@ async def replay_load(engine, work, *, duration, warmup, concurrency) -> dict:
 
 
 def replay_reads(engine, variants: list[list[tuple[str, object]]]):
+    from suivi_common.db import for_reads
+
+    readers = for_reads(engine)  # as the service reads: autocommit on PostgreSQL
+
     async def work(index: int) -> bool:
         statements = variants[index % len(variants)]
-        async with engine.connect() as conn:
+        async with readers.connect() as conn:
             async with conn.begin():
                 for statement, parameters in statements:
                     result = await conn.exec_driver_sql(statement, parameters)
@@ -616,6 +620,7 @@ def replay_status_change(engine, jobs: list[dict]):
     """The statements service.change_status issues (ORM unit of work), as SQLAlchemy core."""
     from sqlalchemy import insert, select, update
     from suivi_commitments.models import AuditEntry, Commitment, Source, StatusChange
+    from suivi_common.db import write_lock
     from suivi_common.events import new_event, utcnow
     from suivi_common.outbox import OutboxMessage
 
@@ -624,7 +629,7 @@ def replay_status_change(engine, jobs: list[dict]):
             return None
         job = jobs[index]
         cid = job["commitment_id"]
-        async with engine.connect() as conn:
+        async with write_lock(engine), engine.connect() as conn:  # as service transactions do
             await conn.execution_options(immediate=True)
             async with conn.begin():
                 claimed = await conn.execute(
@@ -637,8 +642,7 @@ def replay_status_change(engine, jobs: list[dict]):
                     .values(version=Commitment.version + 1, updated_at=utcnow())
                 )
                 assert claimed.rowcount == 1, f"commitment {cid} not at the expected version"
-                for _ in range(2):  # session.get, then session.refresh
-                    row = (await conn.execute(select(Commitment).where(Commitment.id == cid))).one()
+                row = (await conn.execute(select(Commitment).where(Commitment.id == cid))).one()
                 await conn.execute(
                     update(Commitment).where(Commitment.id == cid).values(status=job["to_status"])
                 )
@@ -793,7 +797,7 @@ async def run_backend(backend: str, args, rows, work: Path, nats_url: str, resul
         common = {"duration": args.duration, "warmup": args.warmup, "concurrency": args.concurrency}
 
         # The floor: the same SQL, straight through the async engine, with the same concurrency.
-        engine = create_engine(url, NAME)
+        engine = create_engine(url, NAME, inline_sqlite=True)  # as the service builds it
         sessions = session_factory(engine)
         captured = await capture_reads(
             engine, sessions, {"list": filters, "search": searches, "getOne": get_ids[:100]}

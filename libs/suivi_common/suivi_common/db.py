@@ -148,6 +148,11 @@ def sqlite_lock_path(url: str, purpose: str) -> Path | None:
 _write_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def write_lock(engine: AsyncEngine) -> WriteLock | nullcontext:
+    """What a write transaction on this engine holds first (nothing, but for inline SQLite)."""
+    return _write_locks.get(engine.sync_engine) or nullcontext()
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # SQLAlchemy's recipe: the driver emits no BEGIN of its own, `_sqlite_begin` does.
     dbapi_connection.isolation_level = None
@@ -188,8 +193,7 @@ async def transaction(
     sessions: async_sessionmaker[AsyncSession], write: bool = True
 ) -> AsyncIterator[AsyncSession]:
     """A unit of work: commit on success, roll back on error. Services never commit themselves."""
-    lock = _write_locks.get(sessions.kw["bind"].sync_engine) if write else None
-    async with lock or nullcontext(), sessions() as session:
+    async with write_lock(sessions.kw["bind"]) if write else nullcontext(), sessions() as session:
         if write:
             await session.connection(execution_options={"immediate": True})
         try:
