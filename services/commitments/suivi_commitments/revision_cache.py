@@ -14,10 +14,13 @@ import weakref
 from collections.abc import Hashable
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import column, func, select, table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MAX_ENTRIES = 4096
+# Core, not text(): SQLAlchemy caches a Core statement's result metadata, and rebuilding it for
+# a text() query was 8% of a cached list request.
+REVISION = select(func.sum(table("commitments_revision", column("value")).c.value))
 
 
 class RevisionCache:
@@ -42,7 +45,7 @@ _caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 async def current(session: AsyncSession) -> tuple[int, RevisionCache]:
     """The revision this session sees, and the cache of its database (one per engine)."""
-    revision = (await session.execute(text("SELECT sum(value) FROM commitments_revision"))).scalar_one()
+    revision = (await session.execute(REVISION)).scalar_one()
     cache = _caches.get(session.bind)
     if cache is None:
         cache = _caches[session.bind] = RevisionCache()
