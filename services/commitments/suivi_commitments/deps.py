@@ -29,3 +29,11 @@ async def reading(request: Request) -> AsyncIterator[AsyncSession]:
 
 def actor(request: Request, principal: Principal) -> Actor:
     return Actor(principal.username, request.client.host if request.client else None)
+
+
+@asynccontextmanager
+async def long_reading(request: Request) -> AsyncIterator[AsyncSession]:
+    """A read that may take long: on SQLite in a driver thread, so the event loop (and every
+    other request of this process) is not held while it runs."""
+    async with request.app.state.long_read_sessions() as session:
+        yield session

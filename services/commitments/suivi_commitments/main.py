@@ -100,6 +100,10 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.sessions = sessions = session_factory(engine)
         app.state.read_engine = for_reads(engine)
         app.state.read_sessions = session_factory(app.state.read_engine)
+        threaded = (
+            create_engine(settings.database_url_for(NAME), NAME) if engine.dialect.name == "sqlite" else None
+        )
+        app.state.long_read_sessions = session_factory(threaded) if threaded else app.state.read_sessions
         app.state.check_account = make_account_check(app)
         generated = await ensure_admin(sessions, settings)
         if generated:
@@ -135,6 +139,8 @@ def create_app(settings: Settings) -> FastAPI:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await nc.close()
+            if threaded:
+                await threaded.dispose()
             await engine.dispose()
 
     async def database_ready() -> None:

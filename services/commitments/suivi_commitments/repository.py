@@ -415,11 +415,6 @@ async def stats(session: AsyncSession) -> dict[str, Any]:
     months = (
         await session.execute(select(month, func.count()).group_by(month).order_by(month.desc()).limit(24))
     ).all()
-    recent = (
-        (await session.execute(select(StatusChange).order_by(StatusChange.id.desc()).limit(10)))
-        .scalars()
-        .all()
-    )
     return {
         "total": total,
         "by_status": by_status,
@@ -429,8 +424,12 @@ async def stats(session: AsyncSession) -> dict[str, Any]:
         "by_document": [{"document_id": d, "title": t, "count": c} for d, t, c in documents],
         "overdue": overdue,
         "changes_by_month": [{"month": m, "count": c} for m, c in reversed(months)],
-        "recent_changes": recent,
     }
+
+
+async def recent_status_changes(session: AsyncSession, limit: int = 10) -> Sequence[StatusChange]:
+    statement = select(StatusChange).order_by(StatusChange.id.desc()).limit(limit)
+    return (await session.execute(statement)).scalars().all()
 
 
 def search_text(commitment: Commitment, sources: Sequence[Source | Row]) -> str:

@@ -158,6 +158,14 @@ async def test_stats(client):
     assert stats["total"] == 1
     assert stats["by_topic"] == {"igf_mandate": 1}
     assert stats["by_status"] == {"not_assessed": 1}
+    # the figures are cached until the next write
+    second = await create(client, text="Nous financerons les initiatives nationales et régionales.")
+    change = {"commitment_id": second["id"], "to_status": "in_progress", "rationale": "Budget voté.",
+              "expected_version": second["version"]}  # fmt: skip
+    assert (await client.post("/api/status_changes", json=change, headers=auth("monitor"))).status_code == 201
+    stats = (await client.get("/api/stats", headers=auth("viewer"))).json()
+    assert stats["total"] == 2 and stats["by_status"] == {"not_assessed": 1, "in_progress": 1}
+    assert [c["to_status"] for c in stats["recent_changes"]] == ["in_progress"]
 
 
 async def test_cached_pages_follow_writes_from_any_replica(client, settings, app_with):
