@@ -98,7 +98,6 @@ HOSTILE = {
     "nested-html": ("nested.html", deeply_nested_html, "text/html", ("html",)),
     "10000-pages": ("rapport.txt", ten_thousand_pages, "text/plain", ("longer", "time", "minute", "second")),
     "latin1-labelled-utf8": ("latin1.txt", lambda: FRENCH.encode("latin-1"), "text/plain; charset=utf-8", ()),
-    # refused at upload today ("holds binary data"), reported to ingest; decoding it would pass too
     "utf16-without-bom": (
         "utf16.txt",
         lambda: FRENCH.encode("utf-16-le"),
@@ -192,8 +191,9 @@ async def test_hostile_documents_fail_cleanly_while_normal_ones_go_through(inges
     print("\nhostile documents:\n  " + "\n  ".join(report))
     assert outcomes["zip-bomb-docx"]["status"] == "failed"
     assert outcomes["20000-part-docx"]["status"] == "failed"
-    # a wrong charset label does not garble the text
+    # a wrong charset label does not garble the text, nor does a missing byte order mark
     assert outcomes["latin1-labelled-utf8"]["status"] == "done"
+    assert outcomes["utf16-without-bom"]["status"] == "done"
 
     # and the service is still healthy afterwards
     again = await upload(ingest, "after.fr.txt", (NORMAL + "\n3. Nous réaffirmons.\n").encode(), "text/plain")

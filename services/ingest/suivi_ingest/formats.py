@@ -11,6 +11,8 @@ import re
 
 from suivi_common.errors import AppError
 
+from .extraction.readers import utf16_without_bom
+
 ALLOWED_EXTENSIONS = {
     ".txt": "text",
     ".md": "text",
@@ -97,7 +99,7 @@ def _sniff(head: bytes) -> str | None:
 
 
 def _looks_binary(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs but is text
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head):  # NULs, but text
         return False
     if b"\x00" in head:
         return True

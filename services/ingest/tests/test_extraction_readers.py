@@ -56,6 +56,12 @@ def test_plain_text_latin1_is_decoded():
     assert "engageons à renforcer" in doc.text
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_decoded(encoding):
+    doc = read_document((FR * 3).encode(encoding), "a.txt")
+    assert "engageons à renforcer" in doc.text and doc.language == "fr"
+
+
 def test_other_language_is_reported():
     es = "Los Estados deberían reforzar la cooperación para el desarrollo de la sociedad de la información."
     assert read_document(es.encode(), "es.txt").language == "es"

@@ -79,6 +79,8 @@ def _decode(data: bytes, filename: str) -> str:
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
+    if encoding := utf16_without_bom(data[:4096]):
+        return _check_text(data.decode(encoding, errors="replace"), filename)
     if b"\x00" in data[:4096]:
         raise UnreadableDocument(
             f"The file {filename!r} looks binary (it contains NUL bytes), not text; "
@@ -99,6 +101,21 @@ def _decode(data: bytes, filename: str) -> str:
             ) from None
         text = str(best)
     return _check_text(text, filename)
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when `head` looks like UTF-16 text saved without a byte order
+    mark (some Windows tools do): in Latin-script text one byte of every pair is zero."""
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    low_zeros = head[0 : 2 * pairs : 2].count(0)
+    high_zeros = head[1 : 2 * pairs : 2].count(0)
+    if high_zeros >= 0.9 * pairs and low_zeros <= 0.02 * pairs:
+        return "utf-16-le"
+    if low_zeros >= 0.9 * pairs and high_zeros <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def _decode_legacy(data: bytes) -> str | None:
