@@ -34,7 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        engine = create_engine(config.database_url_for("notify"), schema="notify")
+        engine = create_engine(config.database_url_for("notify"), schema="notify", inline_sqlite=True)
         await migrate(engine, MIGRATIONS, "notify")
         db = Database(engine)
         sessions = db.sessions

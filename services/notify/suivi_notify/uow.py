@@ -1,15 +1,15 @@
 """The database handle, units of work and the request's unit-of-work dependency.
 
 Services and repositories never commit: a unit of work does (commit on success, roll back on
-error), then runs its after-commit hooks. On SQLite (one process by design) writers queue on
-an asyncio lock instead of on SQLite's busy handler, which polls with sleeps of up to 100 ms
-and would put those sleeps straight into delivery latency when the consumer, the delivery
-worker and the API write at once.
+error), then runs its after-commit hooks. On SQLite the engine runs statements on the event
+loop and its writers queue on a lock (`suivi_common.db.create_engine(inline_sqlite=True)`)
+instead of on SQLite's busy handler, which polls with sleeps of up to 100 ms and would put
+those sleeps straight into delivery latency when the consumer, the delivery worker, the
+outbox relay and the API write at once.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -24,16 +24,11 @@ class Database:
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
         self.sessions = session_factory(engine)
-        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A unit of work that may write: commit on success, roll back on error."""
-        if self._write_lock is None:
-            async with transaction(self.sessions) as session:
-                yield session
-            return
-        async with self._write_lock, transaction(self.sessions) as session:
+        async with transaction(self.sessions) as session:
             yield session
 
     @asynccontextmanager
