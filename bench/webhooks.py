@@ -429,7 +429,7 @@ async def main(args: argparse.Namespace) -> None:
             notify_proc.send_signal(signal.SIGTERM)  # the standalone notify is done: free its CPU
             notify_proc.wait(timeout=30)
             notify_proc = None
-            for rate in (20, 50):
+            for rate in (20, 50, 200):  # the 50 and 200, and 20 for the shape of the curve
                 stats = await runner_run(receiver, rate, args.seconds)
                 print(
                     f"e2e    POST /api/status_changes -> webhook at {rate} changes/s (suivi run): {fmt(stats)}"
