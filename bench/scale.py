@@ -36,6 +36,7 @@ from pathlib import Path
 
 import httpx
 import nats
+from receiver import Receiver  # bench/ is on sys.path when a bench script runs
 from suivi_common.events import STREAM
 from suivi_common.testing import NatsCluster, PostgresCluster, ServiceProcess, start_all, stop_all
 
@@ -102,52 +103,6 @@ class CpuMeter:
         }
         used["wall"] = time.perf_counter() - self.started
         return used
-
-
-class Receiver:
-    """A minimal HTTP/1.1 keep-alive subscriber that notes when each webhook-id arrives."""
-
-    def __init__(self) -> None:
-        self.arrivals: dict[str, float] = {}
-        self.requests = 0
-        self.port = 0
-        self._server: asyncio.Server | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=2048)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self._server:
-            self._server.close()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length, webhook_id = 0, ""
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    name = name.strip().lower()
-                    if name == b"content-length":
-                        length = int(value)
-                    elif name == b"webhook-id":
-                        webhook_id = value.strip().decode()
-                await reader.readexactly(length)
-                if not webhook_id:  # the evidence archiver fetching the evidence URL
-                    writer.write(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n")
-                    continue
-                self.arrivals.setdefault(webhook_id, time.perf_counter())
-                self.requests += 1
-                writer.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
 
 
 async def delete_stream(urls: list[str]) -> None:
@@ -325,14 +280,14 @@ async def run_config(replicas: int, args, pg: PostgresCluster, cluster: NatsClus
                         raise RuntimeError(f"{process.name} exited: {process.output()[-2000:]}")
                 await asyncio.sleep(0.02)
             delivering = meter.stop()
-            times = sorted(receiver.arrivals.values())
+            times = sorted(arrived[0] for arrived in receiver.arrivals.values())
         return {
             "replicas": replicas,
             "changes_per_s": args.changes / changing["wall"],
             "changes_cpu": changing,
             "deliveries_per_s": len(times) / delivering["wall"],  # from the release of the backlog
             "deliveries_cpu": delivering,
-            "repeats": receiver.requests - len(receiver.arrivals),
+            "repeats": receiver.count - len(receiver.arrivals),
         }
     finally:
         await receiver.stop()

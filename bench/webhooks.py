@@ -30,6 +30,7 @@ from pathlib import Path
 
 import httpx
 import nats
+from receiver import Receiver  # bench/ is on sys.path when a bench script runs
 from suivi_common.events import new_event
 from suivi_common.messaging import ensure_stream, publish
 
@@ -87,50 +88,6 @@ def fmt(stats: dict[str, float]) -> str:
         f"p50 {stats['p50']:6.1f} ms  p95 {stats['p95']:6.1f} ms  p99 {stats['p99']:6.1f} ms  "
         f"max {stats['max']:6.1f} ms  (n={stats['n']})"
     )
-
-
-class Receiver:
-    """A minimal HTTP/1.1 keep-alive server that notes when each webhook-id arrives."""
-
-    def __init__(self) -> None:
-        self.arrivals: dict[str, list[float]] = {}
-        self.bodies: list[tuple[float, bytes]] = []  # for paths starting /keep
-        self.count = 0
-        self.port = 0
-        self._server: asyncio.Server | None = None
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=2048)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self._server:
-            self._server.close()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                now = time.perf_counter()
-                length = 0
-                webhook_id = ""
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    name = name.strip().lower()
-                    if name == b"content-length":
-                        length = int(value)
-                    elif name == b"webhook-id":
-                        webhook_id = value.strip().decode()
-                body = await reader.readexactly(length)
-                if head.split(b" ", 2)[1].startswith(b"/keep"):
-                    self.bodies.append((now, body))
-                self.arrivals.setdefault(webhook_id, []).append(now)
-                self.count += 1
-                writer.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
 
 
 def event(i: int):
