@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import pytest
 from suivi_notify.config import NotifySettings
 from suivi_notify.deliveries.service import retry_delay
-from suivi_notify.sender import AttemptResult, parse_retry_after, sign
+from suivi_notify.sender import AttemptResult, WebhookSender, parse_retry_after, sign
 
 SETTINGS = NotifySettings(
     webhook_retry_schedule=(5, 300, 1800),
@@ -50,3 +52,30 @@ def test_one_signature_per_secret():
     secrets = ["whsec_" + "A" * 43 + "=", "whsec_" + "B" * 43 + "="]
     header = sign(secrets, "msg_1", datetime.now(UTC), "{}")
     assert [part[:3] for part in header.split(" ")] == ["v1,", "v1,"]
+
+
+async def _silent_server(hangs: bool) -> asyncio.Server:
+    """A server that reads a request, then hangs or closes the connection without answering."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        if hangs:
+            await asyncio.sleep(30)
+        writer.close()
+
+    return await asyncio.start_server(serve, "127.0.0.1", 0)
+
+
+@pytest.mark.parametrize("hangs", [True, False], ids=["hangs", "hangs-up"])
+async def test_a_timeout_is_told_from_a_dropped_connection(hangs):
+    server = await _silent_server(hangs)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook"
+    sender = WebhookSender(timeout=0.5, allow_private=True)
+    try:
+        result = await sender.send(url, "msg_1", "{}", ["whsec_" + "A" * 43 + "="])
+    finally:
+        await sender.aclose()
+        server.close()
+    assert not result.ok and result.response_code is None
+    assert result.timed_out is hangs
+    assert ("timeout" in result.error) is hangs, result.error
