@@ -9,7 +9,8 @@ database) and a loopback subscriber in this process, then measures:
   signed webhook arriving at the subscriber (p50/p95/p99), at 50 and 200 events/s;
 * the highest sustained deliveries/s to 10 subscribers (a backlog published at once);
 * the floor, in the same run: a bare NATS publish->subscribe round trip, and a bare httpx
-  POST to the same subscriber.
+  POST to the same subscriber, over httpx's own transport and over aiohttp's (httpx-aiohttp,
+  the transport notify uses).
 """
 
 from __future__ import annotations
@@ -167,22 +168,26 @@ async def floor_nats(nc, rounds: int = 500) -> dict[str, float]:
 FLOOR_CLIENT = """
 import asyncio, json, resource, sys, time
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
-async def main(url, rounds, concurrency):
+async def main(url, rounds, concurrency, transport):
     body = sys.stdin.buffer.read()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    def client():
+        chosen = AiohttpTransport(limits=limits, trust_env=False) if transport == "aiohttp" else None
+        return httpx.AsyncClient(trust_env=False, limits=limits, transport=chosen)
     samples = []
-    async with httpx.AsyncClient(trust_env=False) as client:
+    async with client() as http:
         for i in range(rounds):  # sequential: latency
             started = time.perf_counter()
-            await client.post(url, content=body, headers={"webhook-id": f"floor-{i}"})
+            await http.post(url, content=body, headers={"webhook-id": f"floor-{i}"})
             samples.append((time.perf_counter() - started) * 1000)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(trust_env=False, limits=limits) as client:
+    async with client() as http:
         slots = asyncio.Semaphore(concurrency)
 
         async def one(i):
             async with slots:
-                await client.post(url, content=body, headers={"webhook-id": f"floor-c{i}"})
+                await http.post(url, content=body, headers={"webhook-id": f"floor-c{i}"})
 
         before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
@@ -192,14 +197,15 @@ async def main(url, rounds, concurrency):
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     print(json.dumps({"samples": samples, "rate": rounds / elapsed, "cpu_ms": cpu / rounds * 1000}))
 
-asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]))
 """
 
 
 async def floor_http(
-    receiver: Receiver, rounds: int = 1000, concurrency: int = 8
+    receiver: Receiver, transport: str, rounds: int = 1000, concurrency: int = 8
 ) -> tuple[dict, float, float]:
-    """A bare httpx client in its own process: POST latency, and CPU per POST at `concurrency`."""
+    """A bare httpx client in its own process: POST latency, and CPU per POST at `concurrency`;
+    `transport` is httpx's own ("httpcore") or "aiohttp" (httpx-aiohttp, as notify sends)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
@@ -207,6 +213,7 @@ async def floor_http(
         f"http://127.0.0.1:{receiver.port}/floor",
         str(rounds),
         str(concurrency),
+        transport,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
@@ -357,11 +364,13 @@ async def main(args: argparse.Namespace) -> None:
 
             print(f"machine: {machine()}")
             print(f"floor  NATS publish->subscribe round trip:      {fmt(await floor_nats(nc))}")
-            stats, floor_rate, floor_cpu = await floor_http(receiver)
-            print(f"floor  httpx POST to the same subscriber:        {fmt(stats)}")
-            print(
-                f"floor  httpx, 8 in flight: {floor_rate:,.0f} POST/s, {floor_cpu:.2f} ms CPU per POST (client)"
-            )
+            for transport in ("httpcore", "aiohttp"):
+                stats, floor_rate, floor_cpu = await floor_http(receiver, transport)
+                print(f"floor  httpx ({transport}) POST to the same subscriber: {fmt(stats)}")
+                print(
+                    f"floor  httpx ({transport}), 8 in flight: {floor_rate:,.0f} POST/s, "
+                    f"{floor_cpu:.2f} ms CPU per POST (client)"
+                )
             await latency_run(js, receiver, 50, 1)  # warm-up
             for rate in (50, 200):
                 stats = await latency_run(js, receiver, rate, args.seconds)
