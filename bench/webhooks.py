@@ -1,6 +1,6 @@
 """Webhook delivery benchmark: end-to-end latency and throughput of the notify service.
 
-    .venv/bin/python bench/webhooks.py [--seconds 10] [--subscribers 10]
+    .venv/bin/python bench/webhooks.py [--seconds 10] [--subscribers 10] [--runner]
 
 Starts a nats-server with JetStream and notify (as its own process, on a fresh SQLite
 database) and a loopback subscriber in this process, then measures:
@@ -8,6 +8,9 @@ database) and a loopback subscriber in this process, then measures:
 * latency from publishing a `suivi.commitment.status_changed` CloudEvent on JetStream to the
   signed webhook arriving at the subscriber (p50/p95/p99), at 50 and 200 events/s;
 * the highest sustained deliveries/s to 10 subscribers (a backlog published at once);
+* with --runner, from POST /api/status_changes to the webhook at 20, 50 and 200 changes/s,
+  under `suivi run` (every service in one process) and split as deployed (nats-server,
+  `suivi serve commitments --workers 2`, `suivi serve notify`);
 * the floor, in the same run: a bare NATS publish->subscribe round trip, and a bare httpx
   POST to the same subscriber, over httpx's own transport and over aiohttp's (httpx-aiohttp,
   the transport notify uses).
@@ -31,6 +34,7 @@ from pathlib import Path
 
 import httpx
 import nats
+from httpx_aiohttp import AiohttpTransport
 from receiver import Receiver  # bench/ is on sys.path when a bench script runs
 from suivi_common.events import new_event
 from suivi_common.messaging import ensure_stream, publish
@@ -222,38 +226,67 @@ async def floor_http(
     return percentiles(result["samples"]), result["rate"], result["cpu_ms"]
 
 
-async def runner_run(
-    receiver: Receiver, rate: float, seconds: float, commitments: int = 40
-) -> dict[str, float]:
-    """`suivi run`: POST /api/status_changes -> signed webhook, at `rate` changes/s."""
-    work = Path(tempfile.mkdtemp(prefix="suivi-bench-run-"))
-    port = free_port()
+def start_services(layout: str, work: Path) -> tuple[list[subprocess.Popen], str, str, object]:
+    """`suivi run` (every service in one process), or "split": the deployed shape, a nats-server,
+    `suivi serve commitments --workers 2` and `suivi serve notify` as processes of their own.
+    Returns the processes, the commitments and notify base URLs, and the nats-server if any."""
+    from suivi_common.nats_server import EmbeddedNats
+
     env = {
         **os.environ,
+        "SUIVI_DATA_DIR": str(work),
         "SUIVI_ADMIN_PASSWORD": "bench-admin-password",
         "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1",
         "SUIVI_LOAD_SAMPLES": "0",
         "SUIVI_SCHEDULER_ENABLED": "0",
     }
-    for name in ("SUIVI_DATABASE_URL", "SUIVI_NATS_URL", "SUIVI_NOTIFY_DATABASE_URL"):
+    for name in ("SUIVI_DATABASE_URL", "SUIVI_NATS_URL", "SUIVI_NOTIFY_DATABASE_URL", "SUIVI_SECRET_KEY"):
         env.pop(name, None)
-    process = subprocess.Popen(
-        [str(VENV_BIN / "suivi"), "run", "--port", str(port), "--data-dir", str(work)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    suivi = str(VENV_BIN / "suivi")
+    if layout == "run":
+        port = free_port()
+        process = subprocess.Popen(
+            [suivi, "run", "--port", str(port), "--data-dir", str(work)], env=env, **quiet
+        )
+        return [process], f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}", None
+    nats_server = EmbeddedNats(work / "nats")
+    nats_server.start()
+    env["SUIVI_NATS_URL"] = nats_server.url
+    ports = free_port(), free_port()
+    processes = [
+        subprocess.Popen(
+            [suivi, "serve", "commitments", "--port", str(ports[0]), "--workers", "2"], env=env, **quiet
+        ),
+        subprocess.Popen([suivi, "serve", "notify", "--port", str(ports[1])], env=env, **quiet),
+    ]
+    return processes, f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", nats_server
+
+
+LAYOUTS = {"run": "suivi run", "split": "commitments --workers 2, notify apart"}
+
+
+async def status_change_run(
+    receiver: Receiver, layout: str, rate: float, seconds: float, commitments: int = 40
+) -> dict[str, float]:
+    """POST /api/status_changes -> signed webhook, at `rate` changes/s, on `layout` (start_services).
+
+    The load client is httpx over aiohttp, the cheaper transport (see the floor), so that it
+    takes as little as possible of the CPU the services share with it."""
+    work = Path(tempfile.mkdtemp(prefix="suivi-bench-run-"))
+    processes, base, notify_base, nats_server = start_services(layout, work)
     try:
         await wait_http(f"{base}/healthz", timeout=180)
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        await wait_http(f"{notify_base}/healthz", timeout=180)
+        transport = AiohttpTransport(limits=httpx.Limits(max_connections=100), trust_env=False)
+        async with httpx.AsyncClient(base_url=base, timeout=30, transport=transport) as client:
             login = await client.post(
                 "/api/auth/login", json={"username": "admin", "password": "bench-admin-password"}
             )
             login.raise_for_status()
             client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
             response = await client.post(
-                "/api/subscriptions",
+                f"{notify_base}/api/subscriptions",
                 json={
                     "url": f"http://127.0.0.1:{receiver.port}/keep",
                     "event_types": ["suivi.commitment.status_changed"],
@@ -303,11 +336,15 @@ async def runner_run(
             receiver.bodies.clear()
             return percentiles(samples)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if nats_server is not None:
+            nats_server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -395,11 +432,13 @@ async def main(args: argparse.Namespace) -> None:
             notify_proc.send_signal(signal.SIGTERM)  # the standalone notify is done: free its CPU
             notify_proc.wait(timeout=30)
             notify_proc = None
-            for rate in (20, 50, 200):  # the issue's 50 and 200, and 20 for the shape of the curve
-                stats = await runner_run(receiver, rate, args.seconds)
-                print(
-                    f"e2e    POST /api/status_changes -> webhook at {rate} changes/s (suivi run): {fmt(stats)}"
-                )
+            for layout in ("run", "split"):
+                for rate in (20, 50, 200):  # the issue's 50 and 200, and 20 for the shape of the curve
+                    stats = await status_change_run(receiver, layout, rate, args.seconds)
+                    print(
+                        f"e2e    POST /api/status_changes -> webhook at {rate} changes/s "
+                        f"({LAYOUTS[layout]}): {fmt(stats)}"
+                    )
         await nc.close()
     finally:
         await receiver.stop()
@@ -426,6 +465,8 @@ if __name__ == "__main__":
     parser.add_argument("--subscribers", type=int, default=10)
     parser.add_argument("--backlog", type=int, default=1000, help="events published at once for throughput")
     parser.add_argument(
-        "--runner", action="store_true", help="also measure from POST /api/status_changes (suivi run)"
+        "--runner",
+        action="store_true",
+        help="also measure from POST /api/status_changes (suivi run, and split)",
     )
     asyncio.run(main(parser.parse_args()))
