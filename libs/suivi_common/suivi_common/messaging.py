@@ -66,9 +66,14 @@ async def _create_stream_if_missing(js: JetStreamContext, replicas: int) -> None
 
 async def publish(js: JetStreamContext, event: CloudEvent, timeout: float = 5.0) -> bool:
     """Publish with the event id as Nats-Msg-Id; returns False when JetStream saw it already."""
-    ack = await js.publish(
-        event.nats_subject, event.to_json(), timeout=timeout, headers={"Nats-Msg-Id": event.id}
-    )
+    return await publish_serialized(js, event.nats_subject, event.id, event.to_json(), timeout)
+
+
+async def publish_serialized(
+    js: JetStreamContext, subject: str, event_id: str, body: bytes, timeout: float = 5.0
+) -> bool:
+    """`publish` for an event already serialized (an outbox row): no parse and dump again."""
+    ack = await js.publish(subject, body, timeout=timeout, headers={"Nats-Msg-Id": event_id})
     return not ack.duplicate
 
 

@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from .db import FileLock, sqlite_lock_path, transaction
 from .db_types import UTCDateTime
 from .events import CloudEvent, utcnow
-from .messaging import publish
+from .messaging import publish_serialized
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class OutboxRelay:
             # never wait on NATS, then mark the rows in a short one.
             await self._publish(js, rows)
             async with transaction(self._sessions) as session:
-                await self._mark_published(session, [row_id for row_id, _ in rows])
+                await self._mark_published(session, [row.id for row in rows])
             return len(rows)
         finally:
             if self._file_lock:
@@ -144,13 +144,13 @@ class OutboxRelay:
             rows = await self._pending(session)
             if rows:
                 await self._publish(js, rows)
-                await self._mark_published(session, [row_id for row_id, _ in rows])
+                await self._mark_published(session, [row.id for row in rows])
                 await session.commit()
             return len(rows)
 
     async def _pending(self, session: AsyncSession) -> list:
         statement = (
-            select(OutboxMessage.id, OutboxMessage.payload)
+            select(OutboxMessage.id, OutboxMessage.subject, OutboxMessage.event_id, OutboxMessage.payload)
             .where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
             .order_by(OutboxMessage.id)
             .limit(self._batch)
@@ -160,8 +160,8 @@ class OutboxRelay:
     @staticmethod
     async def _publish(js: JetStreamContext, rows: list) -> None:
         _fault("relay.before_publish")
-        for _, payload in rows:
-            await publish(js, CloudEvent.from_json(payload))
+        for _, subject, event_id, payload in rows:
+            await publish_serialized(js, subject, event_id, payload.encode())
         _fault("relay.after_publish")
 
     @staticmethod
