@@ -632,6 +632,7 @@ def replay_status_change(engine, jobs: list[dict]):
         async with write_lock(engine), engine.connect() as conn:  # as service transactions do
             await conn.execution_options(immediate=True)
             async with conn.begin():
+                row = (await conn.execute(select(Commitment).where(Commitment.id == cid))).one()
                 claimed = await conn.execute(
                     update(Commitment)
                     .where(
@@ -639,13 +640,9 @@ def replay_status_change(engine, jobs: list[dict]):
                         Commitment.version == job["expected_version"],
                         Commitment.deleted_at.is_(None),
                     )
-                    .values(version=Commitment.version + 1, updated_at=utcnow())
+                    .values(status=job["to_status"], version=Commitment.version + 1, updated_at=utcnow())
                 )
                 assert claimed.rowcount == 1, f"commitment {cid} not at the expected version"
-                row = (await conn.execute(select(Commitment).where(Commitment.id == cid))).one()
-                await conn.execute(
-                    update(Commitment).where(Commitment.id == cid).values(status=job["to_status"])
-                )
                 change_id = (
                     await conn.execute(
                         insert(StatusChange)

@@ -246,25 +246,11 @@ async def add_evidence(session: AsyncSession, data: EvidenceCreate, actor: Actor
 
 async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: Actor) -> StatusChangePublic:
     """Apply a transition atomically: it wins only if the commitment is still at expected_version."""
-    claimed = await session.execute(
-        update(Commitment)
-        .where(
-            Commitment.id == data.commitment_id,
-            Commitment.version == data.expected_version,
-            Commitment.deleted_at.is_(None),
-        )
-        .values(version=Commitment.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    # Read after the claim, in this fresh session: the row as the claim left it.
     commitment = await repository.get_commitment(session, data.commitment_id)
     if commitment is None or commitment.deleted_at is not None:
         raise NotFound(f"Commitment {data.commitment_id} does not exist.")
-    if claimed.rowcount != 1:
-        raise Conflict(
-            f"Commitment {data.commitment_id} is at version {commitment.version}, not "
-            f"{data.expected_version}: someone changed it meanwhile. Reload it and try again."
-        )
+    if commitment.version != data.expected_version:
+        raise _changed_meanwhile(commitment, data.expected_version)
     if data.to_status == commitment.status:
         raise Invalid(
             f"The commitment is already '{commitment.status}'.",
@@ -297,7 +283,21 @@ async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: 
         evidence_ids=[e.id for e in evidence],
         changed_by=actor.username,
     )
-    commitment.status = data.to_status
+    # The claim, one UPDATE: it wins only at the version read above (on PostgreSQL another
+    # transaction may have moved it on since), and updates the loaded commitment in place.
+    claimed = await session.execute(
+        update(Commitment)
+        .where(
+            Commitment.id == commitment.id,
+            Commitment.version == data.expected_version,
+            Commitment.deleted_at.is_(None),
+        )
+        .values(status=data.to_status, version=Commitment.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session="evaluate")
+    )
+    if claimed.rowcount != 1:
+        await session.refresh(commitment)
+        raise _changed_meanwhile(commitment, data.expected_version)
     session.add(change)
     await session.flush()
     public_change = public_status_change(change, {e.id: e for e in evidence})
@@ -318,6 +318,13 @@ async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: 
     )
     audit(session, actor, "status_change", "commitments", commitment.id, to_status=data.to_status)
     return public_change
+
+
+def _changed_meanwhile(commitment: Commitment, expected_version: int) -> Conflict:
+    return Conflict(
+        f"Commitment {commitment.id} is at version {commitment.version}, not {expected_version}: "
+        "someone changed it meanwhile. Reload it and try again."
+    )
 
 
 # -- consolidation of extracted commitments -------------------------------------------------------
