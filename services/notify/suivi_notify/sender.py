@@ -66,7 +66,7 @@ class WebhookSender:
     """Sends webhooks over pooled keep-alive connections, a small pool per target origin.
 
     httpx's API over aiohttp's connections (httpx-aiohttp, as the OpenAI SDK does): httpx's own
-    transport, httpcore, cost 1.4 ms of CPU per POST on the benchmark machine against 0.45 ms
+    transport, httpcore, cost 1.2-1.6 ms of CPU per POST on the benchmark machine against 0.3-0.5 ms
     (bench/webhooks.py's floor), and a delivery is little more than its POST. Each origin gets
     its own client, at most `per_origin` requests in flight to it (queued before the timeout
     starts), and the least recently used clients are closed beyond `max_origins`.
