@@ -2,8 +2,9 @@
 
 A change and the event announcing it are written in one transaction (`add_event`); the
 relay publishes unpublished rows in order with the event id as Nats-Msg-Id, so a crash
-between commit and publish loses nothing and a repeat is dropped by JetStream. On the
-consuming side, `first_delivery` records (consumer, event id) in the handler's transaction.
+between commit and publish loses nothing and a repeat is dropped by JetStream. Published
+rows are deleted after `keep_published` (the stream keeps the events). On the consuming
+side, `first_delivery` records (consumer, event id) in the handler's transaction.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import asyncio
 import logging
 import os
 import signal
+import time
 import zlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from nats.js import JetStreamContext
-from sqlalchemy import Column, Text, select, text, update
+from sqlalchemy import Column, Text, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel
@@ -77,13 +79,27 @@ def _fault(point: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-class OutboxRelay:
-    """Publishes the outbox to JetStream; one relay at a time per database keeps events in order."""
+PRUNE_EVERY = 3600.0  # seconds between two deletions of old published rows
+PRUNE_BATCH = 1000  # rows per deleting transaction: SQLite's writer is never held long
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], name: str, batch: int = 200):
+
+class OutboxRelay:
+    """Publishes the outbox to JetStream; one relay at a time per database keeps events in order.
+
+    `keep_published`: how long a published row stays (None: forever)."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        name: str,
+        batch: int = 200,
+        keep_published: timedelta | None = timedelta(days=7),
+    ):
         self._sessions = sessions
         self._name = name
         self._batch = batch
+        self._keep_published = keep_published
+        self._next_prune = time.monotonic() + 60.0  # not in the rush of a start
         self._wake = asyncio.Event()
         self._lock_key = zlib.crc32(f"suivi-outbox-{name}".encode())
         self._file_lock: FileLock | bool | None = None
@@ -105,10 +121,43 @@ class OutboxRelay:
                 published = 0
                 await asyncio.sleep(1.0)
             if published < self._batch:
+                await self._prune_when_due()
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=idle)
                 except TimeoutError:
                     pass
+
+    async def _prune_when_due(self) -> None:
+        """One batch of old rows between two passes: a long backlog to delete (the first time
+        after an upgrade) never holds up publishing."""
+        if self._keep_published is None or time.monotonic() < self._next_prune:
+            return
+        try:
+            deleted = await self.prune_published(max_batches=1)
+        except Exception:
+            log.exception("outbox relay %s could not delete old rows; next try in an hour", self._name)
+            deleted = 0
+        self._next_prune = time.monotonic() + (0.0 if deleted == PRUNE_BATCH else PRUNE_EVERY)
+
+    async def prune_published(self, now: datetime | None = None, max_batches: int | None = None) -> int:
+        """Delete the rows published more than `keep_published` ago, a batch per transaction."""
+        if self._keep_published is None:
+            return 0
+        cutoff = (now or utcnow()) - self._keep_published
+        oldest = (
+            select(OutboxMessage.id)
+            .where(OutboxMessage.published_at < cutoff)  # type: ignore[operator]
+            .limit(PRUNE_BATCH)
+        )
+        deleted = batches = 0
+        while max_batches is None or batches < max_batches:
+            async with transaction(self._sessions) as session:
+                result = await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(oldest)))  # type: ignore[union-attr]
+            deleted += result.rowcount
+            batches += 1
+            if result.rowcount < PRUNE_BATCH:
+                break
+        return deleted
 
     async def publish_pending(self, js: JetStreamContext) -> int:
         if self._sessions.kw["bind"].dialect.name == "postgresql":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -34,6 +35,8 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 15.0
     webhook_retry_schedule: Annotated[tuple[float, ...], NoDecode] = DEFAULT_RETRY_SCHEDULE
     webhook_disable_after_days: float = 5.0
+    # Outbox rows are deleted this long after they were published (0: kept forever).
+    outbox_retention_days: float = 7.0
     login_max_failures: int = 5
     login_lockout_seconds: int = 300
     load_samples: bool = False
@@ -58,6 +61,10 @@ class Settings(BaseSettings):
         if self.env == "production" and self.secret_key == PLACEHOLDER_SECRET:
             raise ValueError("SUIVI_SECRET_KEY must be set to a real secret when SUIVI_ENV=production")
         return self
+
+    @property
+    def outbox_kept(self) -> timedelta | None:
+        return timedelta(days=self.outbox_retention_days) if self.outbox_retention_days > 0 else None
 
     def database_url_for(self, service: str) -> str:
         """Each service owns its database: a SQLite file of its own, or its own schema in PostgreSQL."""

@@ -113,7 +113,7 @@ def create_app(settings: Settings) -> FastAPI:
         js = nc.jetstream()
         await ensure_stream(js, settings.stream_replicas)
         app.state.nats = nc
-        app.state.relay = relay = OutboxRelay(sessions, NAME)
+        app.state.relay = relay = OutboxRelay(sessions, NAME, keep_published=settings.outbox_kept)
         stop = asyncio.Event()
         tasks = [
             asyncio.create_task(relay.run(js, stop), name="commitments-outbox"),

@@ -55,7 +55,11 @@ def create_app(settings: Settings) -> FastAPI:
 
         # The relay reads, publishes, then writes: on SQLite it must hold the write lock from the
         # start, or a job committing meanwhile makes its write fail ("database is locked").
-        relay = OutboxRelay(db.session_factory(engine.execution_options(immediate=True)), SERVICE)
+        relay = OutboxRelay(
+            db.session_factory(engine.execution_options(immediate=True)),
+            SERVICE,
+            keep_published=settings.outbox_kept,
+        )
         jobs = JobWorker(settings, sessions, on_commit=relay.wake)
         links = CommitmentLinks(sessions)
         app.state.settings = settings
