@@ -20,6 +20,8 @@ class NotifySettings(Settings):
     # How often the scheduler looks for passed deadlines and an unsent weekly digest.
     scheduler_interval_seconds: float = 300.0
     scheduler_enabled: bool = True
+    # Finished deliveries, their events and the inbox are deleted after this many days (retention.py).
+    webhook_log_retention_days: float = 30.0
     # An event handed to a replica that died is handed out again after this long (JetStream ack_wait).
     consumer_ack_wait_seconds: float = 10.0
 

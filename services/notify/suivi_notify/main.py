@@ -47,8 +47,8 @@ def create_app(settings: Settings) -> FastAPI:
             per_origin=config.webhook_origin_connections,
         )
         worker = DeliveryWorker(db, sender, config)
-        relay = OutboxRelay(sessions, "notify")
-        jobs = Jobs(db, on_emit=relay.wake)
+        relay = OutboxRelay(sessions, "notify", keep_published=config.outbox_kept)
+        jobs = Jobs(db, on_emit=relay.wake, log_retention_days=config.webhook_log_retention_days)
         stop = asyncio.Event()
         state.update(engine=engine, nc=nc)
         app.state.db = db

@@ -1,5 +1,6 @@
 """Scheduled events with APScheduler 3: `suivi.commitment.deadline_due` once per commitment whose
-deadline passed while it was not achieved, and `suivi.digest.weekly` once per ISO week.
+deadline passed while it was not achieved, and `suivi.digest.weekly` once per ISO week; and,
+every hour, the retention of the delivery log (retention.py).
 
 Every replica may run the jobs: each emission first takes a claim row (unique key) in the same
 transaction as its outbox row, so two replicas never emit the same event twice.
@@ -21,6 +22,7 @@ from suivi_common.events import (
 )
 from suivi_common.outbox import add_event
 
+from . import retention
 from .events import SOURCE
 from .readmodel import repository as readmodel
 from .uow import Database
@@ -28,14 +30,23 @@ from .uow import Database
 log = logging.getLogger(__name__)
 
 
+RETENTION_INTERVAL = 3600.0  # seconds
+
+
 class Jobs:
-    def __init__(self, db: Database, on_emit=None):
+    def __init__(self, db: Database, on_emit=None, log_retention_days: float = 0.0):
         self._db = db
         self._on_emit = on_emit or (lambda: None)
+        self._log_retention_days = log_retention_days
 
     async def run_all(self) -> None:
         await self.deadlines_due()
         await self.weekly_digest()
+
+    async def prune_log(self) -> None:
+        deleted = await retention.prune(self._db, self._log_retention_days)
+        if any(deleted.values()):
+            log.info("deleted from the delivery log: %s", deleted)
 
     async def deadlines_due(self, today: date | None = None) -> int:
         """Emit deadline_due for each overdue, unachieved commitment not yet announced."""
@@ -101,6 +112,16 @@ def create_scheduler(jobs: Jobs, interval_seconds: float) -> AsyncIOScheduler:
         seconds=interval_seconds,
         id="notify-scheduled-events",
         next_run_time=datetime.now(UTC) + timedelta(seconds=min(5.0, interval_seconds)),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    scheduler.add_job(
+        jobs.prune_log,
+        "interval",
+        seconds=RETENTION_INTERVAL,
+        id="notify-log-retention",
+        next_run_time=datetime.now(UTC) + timedelta(seconds=60),
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,

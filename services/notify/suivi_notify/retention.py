@@ -1,0 +1,53 @@
+"""How long notify keeps its log: finished deliveries (with their attempts), then the events
+no delivery refers to any more.
+
+Each goes after `SUIVI_WEBHOOK_LOG_RETENTION_DAYS` (30; at least 14, since the weekly digest
+counts last week's events), in small batches so that SQLite's one writer is never held long.
+Deliveries still pending or failing are kept whatever their age, and so are their events.
+The inbox is kept: a restore replays the whole stream to notify (suivi restore), and the inbox
+is what keeps subscribers from receiving months-old events again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, exists, select
+from suivi_common.events import utcnow
+
+from .deliveries.models import Delivery, DeliveryStatus
+from .readmodel.models import ReceivedEvent
+from .uow import Database
+
+MIN_DAYS = 14.0
+BATCH = 1000
+FINISHED = (DeliveryStatus.succeeded, DeliveryStatus.dead)
+
+
+async def prune(db: Database, days: float, now: datetime | None = None) -> dict[str, int]:
+    """Delete what is older than `days` (0 or less: keep everything); the counts deleted."""
+    if days <= 0:
+        return {}
+    cutoff = (now or utcnow()) - timedelta(days=max(days, MIN_DAYS))
+    finished = select(Delivery.id).where(
+        Delivery.status.in_(FINISHED),  # type: ignore[attr-defined]
+        Delivery.updated_at < cutoff,  # type: ignore[operator]
+    )
+    unreferenced = select(ReceivedEvent.id).where(
+        ReceivedEvent.time < cutoff,  # type: ignore[operator]
+        ~exists().where(Delivery.event_id == ReceivedEvent.id),
+    )
+    # Attempts go with their delivery (ON DELETE CASCADE); events once no delivery needs them.
+    deliveries = delete(Delivery).where(Delivery.id.in_(finished.limit(BATCH)))  # type: ignore[union-attr]
+    events = delete(ReceivedEvent).where(ReceivedEvent.id.in_(unreferenced.limit(BATCH)))  # type: ignore[attr-defined]
+    return {"deliveries": await _in_batches(db, deliveries), "events": await _in_batches(db, events)}
+
+
+async def _in_batches(db: Database, statement) -> int:
+    deleted = 0
+    while True:
+        async with db.write() as session:
+            count = (await session.execute(statement)).rowcount
+        deleted += count
+        if count < BATCH:
+            return deleted
