@@ -93,7 +93,7 @@ class OutboxRelay:
         sessions: async_sessionmaker[AsyncSession],
         name: str,
         batch: int = 200,
-        keep_published: timedelta | None = timedelta(days=7),
+        keep_published: timedelta | None = None,
     ):
         self._sessions = sessions
         self._name = name
