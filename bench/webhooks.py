@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -226,10 +227,28 @@ async def floor_http(
     return percentiles(result["samples"]), result["rate"], result["cpu_ms"]
 
 
-def start_services(layout: str, work: Path) -> tuple[list[subprocess.Popen], str, str, object]:
+@dataclass
+class Services:
+    processes: list[subprocess.Popen]
+    base: str  # the commitments API
+    notify_base: str
+    nats_server: object | None = None  # the EmbeddedNats of a split layout
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.nats_server is not None:
+            self.nats_server.stop()
+
+
+def start_services(layout: str, work: Path) -> Services:
     """`suivi run` (every service in one process), or "split": the deployed shape, a nats-server,
-    `suivi serve commitments --workers 2` and `suivi serve notify` as processes of their own.
-    Returns the processes, the commitments and notify base URLs, and the nats-server if any."""
+    `suivi serve commitments --workers 2` and `suivi serve notify` as processes of their own."""
     from suivi_common.nats_server import EmbeddedNats
 
     env = {
@@ -249,7 +268,7 @@ def start_services(layout: str, work: Path) -> tuple[list[subprocess.Popen], str
         process = subprocess.Popen(
             [suivi, "run", "--port", str(port), "--data-dir", str(work)], env=env, **quiet
         )
-        return [process], f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}", None
+        return Services([process], f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}")
     nats_server = EmbeddedNats(work / "nats")
     nats_server.start()
     env["SUIVI_NATS_URL"] = nats_server.url
@@ -260,7 +279,7 @@ def start_services(layout: str, work: Path) -> tuple[list[subprocess.Popen], str
         ),
         subprocess.Popen([suivi, "serve", "notify", "--port", str(ports[1])], env=env, **quiet),
     ]
-    return processes, f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", nats_server
+    return Services(processes, f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", nats_server)
 
 
 LAYOUTS = {"run": "suivi run", "split": "commitments --workers 2, notify apart"}
@@ -274,7 +293,8 @@ async def status_change_run(
     The load client is httpx over aiohttp, the cheaper transport (see the floor), so that it
     takes as little as possible of the CPU the services share with it."""
     work = Path(tempfile.mkdtemp(prefix="suivi-bench-run-"))
-    processes, base, notify_base, nats_server = start_services(layout, work)
+    services = start_services(layout, work)
+    base, notify_base = services.base, services.notify_base
     try:
         await wait_http(f"{base}/healthz", timeout=180)
         await wait_http(f"{notify_base}/healthz", timeout=180)
@@ -336,15 +356,7 @@ async def status_change_run(
             receiver.bodies.clear()
             return percentiles(samples)
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if nats_server is not None:
-            nats_server.stop()
+        services.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 
