@@ -3,7 +3,7 @@
     .venv/bin/python bench/api.py [--commitments 100000] [--changes 500000] [--duration 10]
                                   [--backends sqlite,postgresql] [--concurrency 32]
 
-For each backend (a SQLite file; a throwaway PostgreSQL cluster from suivi_common.testing):
+For each backend (a SQLite file; a throwaway PostgreSQL cluster from suivi_kit.testing):
 
 1. runs the service's own Alembic migrations, then seeds N commitments (texts built from the
    sentences of samples/corpus/*.txt, kinds, 1-3 topics and actors -> commitment_tags rows,
@@ -189,7 +189,7 @@ class Generator:
     """Commitments like the extractor's output: sentences of the corpus, recombined."""
 
     def __init__(self, seed: int = 42) -> None:
-        from suivi_commitments.vocabulary import ACTORS, KINDS, NEGOTIATION_STATUSES, TOPICS
+        from suivi_contracts.vocabularies import ACTORS, KINDS, NEGOTIATION_STATUSES, TOPICS
 
         self.rng = random.Random(seed)
         self.sentences = corpus_sentences()
@@ -343,7 +343,7 @@ async def seed(url: str, rows) -> dict[str, float]:
     from sqlalchemy import text
     from suivi_commitments.main import MIGRATIONS, NAME
     from suivi_commitments.models import Commitment, CommitmentTag, Source, StatusChange
-    from suivi_common.db import create_engine, migrate
+    from suivi_kit.db import create_engine, migrate
 
     timings = {}
     commitments, tags, sources, changes = rows
@@ -392,7 +392,7 @@ def list_path(filters: dict, sort=("updated_at", "DESC"), rng=(0, 24)) -> str:
 
 
 def list_filters(rng: random.Random, count: int = 40) -> list[dict]:
-    from suivi_commitments.vocabulary import TOPICS
+    from suivi_contracts.vocabularies import TOPICS
 
     return [
         {"status": rng.choice(("in_progress", "not_started", "stalled")), "topics": [rng.choice(TOPICS)]}
@@ -543,7 +543,7 @@ class Capture:
 async def capture_reads(engine, sessions, kinds_requests: dict[str, list]) -> dict[str, list]:
     """For each read operation, the statements the router + repository issue, per request variant."""
     from suivi_commitments import repository, service
-    from suivi_common.listing import ListQuery
+    from suivi_kit.listing import ListQuery
 
     capture = Capture(engine)
     captured: dict[str, list] = {}
@@ -599,7 +599,7 @@ async def replay_load(engine, work, *, duration, warmup, concurrency) -> dict:
 
 
 def replay_reads(engine, variants: list[list[tuple[str, object]]]):
-    from suivi_common.db import for_reads
+    from suivi_kit.db import for_reads
 
     readers = for_reads(engine)  # as the service reads: autocommit on PostgreSQL
 
@@ -620,9 +620,9 @@ def replay_status_change(engine, jobs: list[dict]):
     """The statements service.change_status issues (ORM unit of work), as SQLAlchemy core."""
     from sqlalchemy import insert, select, update
     from suivi_commitments.models import AuditEntry, Commitment, Source, StatusChange
-    from suivi_common.db import write_lock
-    from suivi_common.events import new_event, utcnow
-    from suivi_common.outbox import OutboxMessage
+    from suivi_kit.db import write_lock
+    from suivi_kit.events import new_event, utcnow
+    from suivi_kit.outbox import OutboxMessage
 
     async def work(index: int) -> bool | None:
         if index >= len(jobs):
@@ -759,9 +759,9 @@ def service_env(work: Path, database_url: str | None, nats_url: str) -> dict:
 
 async def run_backend(backend: str, args, rows, work: Path, nats_url: str, results: dict) -> None:
     from suivi_commitments.main import NAME
-    from suivi_common.db import create_engine, session_factory
-    from suivi_common.settings import Settings
-    from suivi_common.testing import PostgresCluster
+    from suivi_kit.db import create_engine, session_factory
+    from suivi_kit.settings import Settings
+    from suivi_kit.testing import PostgresCluster
 
     directory = work / backend
     directory.mkdir()
@@ -949,7 +949,7 @@ def report(results: dict, backends: list[str]) -> None:
 
 
 async def main(args) -> None:
-    from suivi_common.nats_server import EmbeddedNats
+    from suivi_kit.nats_server import EmbeddedNats
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     print(f"machine: {machine()}")

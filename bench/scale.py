@@ -37,8 +37,8 @@ from pathlib import Path
 import httpx
 import nats
 from receiver import Receiver  # bench/ is on sys.path when a bench script runs
-from suivi_common.events import STREAM
-from suivi_common.testing import NatsCluster, PostgresCluster, ServiceProcess, start_all, stop_all
+from suivi_kit.events import STREAM
+from suivi_kit.testing import NatsCluster, PostgresCluster, ServiceProcess, start_all, stop_all
 
 STATUS_CHANGED = "suivi.commitment.status_changed"
 ADMIN_PASSWORD = "bench-admin-password-1"

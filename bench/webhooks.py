@@ -37,8 +37,8 @@ import httpx
 import nats
 from httpx_aiohttp import AiohttpTransport
 from receiver import Receiver  # bench/ is on sys.path when a bench script runs
-from suivi_common.events import new_event
-from suivi_common.messaging import ensure_stream, publish
+from suivi_kit.events import new_event
+from suivi_kit.messaging import ensure_stream, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -50,7 +50,7 @@ if os.environ.get("BENCH_PROFILE"):
     profiler.enable()
     import signal
     signal.signal(signal.SIGUSR1, lambda *_: profiler.dump_stats(os.environ["BENCH_PROFILE"]))
-from suivi_common.settings import Settings
+from suivi_kit.settings import Settings
 from suivi_notify.main import create_app
 uvicorn.run(create_app(Settings()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
@@ -249,7 +249,7 @@ class Services:
 def start_services(layout: str, work: Path) -> Services:
     """`suivi run` (every service in one process), or "split": the deployed shape, a nats-server,
     `suivi serve commitments --workers 2` and `suivi serve notify` as processes of their own."""
-    from suivi_common.nats_server import EmbeddedNats
+    from suivi_kit.nats_server import EmbeddedNats
 
     env = {
         **os.environ,
@@ -401,7 +401,7 @@ async def main(args: argparse.Namespace) -> None:
         )
         base = f"http://127.0.0.1:{notify_port}"
         await wait_http(f"{base}/readyz")
-        from suivi_common.auth import issue_token
+        from suivi_kit.auth import issue_token
 
         admin = {"Authorization": f"Bearer {issue_token('bench', 'admin')}"}
         async with httpx.AsyncClient(base_url=base, headers=admin) as client:

@@ -22,12 +22,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from suivi_commitments.main import create_app as commitments_app
-from suivi_common import auth as auth_module
-from suivi_common.auth import issue_token
-from suivi_common.events import utcnow
-from suivi_common.settings import Settings, get_settings
-from suivi_common.testing import auth
 from suivi_ingest.main import create_app as ingest_app
+from suivi_kit import auth as auth_module
+from suivi_kit.auth import issue_token
+from suivi_kit.events import utcnow
+from suivi_kit.settings import Settings, get_settings
+from suivi_kit.testing import auth
 from suivi_notify.main import create_app as notify_app
 
 from suivi.gateway import SECURITY_HEADERS, Gateway

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from suivi_common.testing import SuiviProcess, WebhookReceiver, wait_until
+from suivi_kit.testing import SuiviProcess, WebhookReceiver, wait_until
 
 SUIVI = str(Path(sys.executable).parent / "suivi")
 SECRET = "backup-test-secret-9f8e7d6c5b4a-do-not-log-me"

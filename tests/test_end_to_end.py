@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from standardwebhooks import Webhook
-from suivi_common.testing import SuiviProcess, WebhookReceiver, wait_until
+from suivi_kit.testing import SuiviProcess, WebhookReceiver, wait_until
 
 DOCUMENT = """Déclaration de test sur la gouvernance de l'Internet
 

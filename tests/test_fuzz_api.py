@@ -24,10 +24,10 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 from suivi_commitments.main import create_app as commitments_app
-from suivi_common.nats_server import EmbeddedNats
-from suivi_common.settings import Settings
-from suivi_common.testing import auth
 from suivi_ingest.main import create_app as ingest_app
+from suivi_kit.nats_server import EmbeddedNats
+from suivi_kit.settings import Settings
+from suivi_kit.testing import auth
 from suivi_notify.main import create_app as notify_app
 
 EXAMPLES = int(os.environ.get("SUIVI_FUZZ_EXAMPLES", "8"))

@@ -16,10 +16,10 @@ import zipfile
 import httpx
 import pytest
 from fpdf import FPDF
-from suivi_common.nats_server import EmbeddedNats
-from suivi_common.settings import Settings
-from suivi_common.testing import auth
 from suivi_ingest.main import create_app
+from suivi_kit.nats_server import EmbeddedNats
+from suivi_kit.settings import Settings
+from suivi_kit.testing import auth
 
 BUDGET = 25.0  # the extraction budget given to the service here
 MONITOR = auth("monitor", "hostile-monitor")

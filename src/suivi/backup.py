@@ -126,7 +126,7 @@ def _running_embedded_nats(store: Path) -> str | None:
 async def _jetstream(data_dir: Path, nats_url: str | None):
     """A JetStream context on the given server, the running embedded one, or a temporary one."""
     import nats
-    from suivi_common.nats_server import EmbeddedNats
+    from suivi_kit.nats_server import EmbeddedNats
 
     url = nats_url or _running_embedded_nats(data_dir / "nats")
     temporary = None
@@ -156,7 +156,7 @@ def _producer(data: bytes) -> str | None:
 
 async def _export_stream(js, target: Path, snapshots: dict[str, datetime]) -> dict:
     from nats.js.errors import NotFoundError
-    from suivi_common.events import STREAM
+    from suivi_kit.events import STREAM
 
     try:
         info = await js.stream_info(STREAM)
@@ -201,8 +201,8 @@ async def _export_stream(js, target: Path, snapshots: dict[str, datetime]) -> di
 
 
 async def _import_stream(js, source: Path, expected: int, purge: bool = False) -> int:
-    from suivi_common.events import STREAM
-    from suivi_common.messaging import ensure_stream
+    from suivi_kit.events import STREAM
+    from suivi_kit.messaging import ensure_stream
 
     await ensure_stream(js)
     info = await js.stream_info(STREAM)
@@ -333,7 +333,7 @@ def _summary(manifest: dict) -> str:
 
 
 def run_backup(args) -> int:
-    from suivi_common.settings import Settings
+    from suivi_kit.settings import Settings
 
     settings = Settings()
     data_dir = args.data_dir or settings.data_dir
@@ -347,7 +347,7 @@ def run_backup(args) -> int:
 
 
 def run_restore(args) -> int:
-    from suivi_common.settings import Settings
+    from suivi_kit.settings import Settings
 
     settings = Settings()
     data_dir = args.data_dir or settings.data_dir

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _settings(**overrides):
-    from suivi_common.settings import PLACEHOLDER_SECRET, Settings
+    from suivi_kit.settings import PLACEHOLDER_SECRET, Settings
 
     settings = Settings(**overrides)
     if settings.secret_key == PLACEHOLDER_SECRET:
@@ -90,7 +90,7 @@ def _local_secret_key(data_dir: Path) -> str:
 
 def _run(args) -> int:
     import uvicorn
-    from suivi_common.nats_server import EmbeddedNats
+    from suivi_kit.nats_server import EmbeddedNats
 
     from .gateway import Gateway
 
@@ -218,8 +218,8 @@ async def _create_user(args) -> int:
     from suivi_commitments.main import MIGRATIONS, NAME
     from suivi_commitments.schemas import UserCreate
     from suivi_commitments.service import Actor, create_user
-    from suivi_common.db import create_engine, migrate, session_factory, transaction
-    from suivi_common.errors import AppError
+    from suivi_kit.db import create_engine, migrate, session_factory, transaction
+    from suivi_kit.errors import AppError
 
     settings = _settings()
     engine = create_engine(settings.database_url_for(NAME), NAME)

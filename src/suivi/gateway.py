@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
-from suivi_common.web import readiness_response
+from suivi_kit.web import readiness_response
 
 # The public API's owners, by path prefix; every other /api path belongs to commitments.
 ROUTES = {

@@ -8,10 +8,10 @@ import logging
 
 from bs4 import BeautifulSoup
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from suivi_common.db import transaction
-from suivi_common.events import utcnow
-from suivi_common.safe_http import FetchFailed, fetch
-from suivi_common.settings import Settings
+from suivi_kit.db import transaction
+from suivi_kit.events import utcnow
+from suivi_kit.safe_http import FetchFailed, fetch
+from suivi_kit.settings import Settings
 
 from . import repository
 from .models import Evidence

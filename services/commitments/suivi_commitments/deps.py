@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import Request
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.auth import Principal
-from suivi_common.db import transaction
+from suivi_kit.auth import Principal
+from suivi_kit.db import transaction
 
 from .service import Actor
 

@@ -13,15 +13,15 @@ from fastapi import FastAPI
 from nats.aio.msg import Msg
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import IntegrityError
-from suivi_common import events
-from suivi_common.auth import Principal, hash_password
-from suivi_common.db import create_engine, for_reads, migrate, ping, session_factory, transaction
-from suivi_common.errors import Unauthorized
-from suivi_common.events import CloudEvent
-from suivi_common.messaging import PermanentFailure, connect, consume, ensure_stream
-from suivi_common.outbox import OutboxRelay, first_delivery
-from suivi_common.settings import Settings
-from suivi_common.web import create_service_app
+from suivi_contracts import subjects
+from suivi_kit.auth import Principal, hash_password
+from suivi_kit.db import create_engine, for_reads, migrate, ping, session_factory, transaction
+from suivi_kit.errors import Unauthorized
+from suivi_kit.events import CloudEvent
+from suivi_kit.messaging import PermanentFailure, connect, consume, ensure_stream
+from suivi_kit.outbox import OutboxRelay, first_delivery
+from suivi_kit.settings import Settings
+from suivi_kit.web import create_service_app
 
 from . import repository, service
 from .archiver import run_archiver
@@ -77,7 +77,7 @@ def make_account_check(app: FastAPI):
 
 def make_extracted_handler(app: FastAPI):
     async def handle(event: CloudEvent, _: Msg) -> None:
-        if event.type != events.COMMITMENT_EXTRACTED:
+        if event.type != subjects.COMMITMENT_EXTRACTED:
             return
         if not event.data.get("extraction_id") or not event.data.get("text"):
             raise PermanentFailure(f"extracted event {event.id} lacks extraction_id or text")
@@ -120,7 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
             asyncio.create_task(
                 consume(
                     js,
-                    subject=events.COMMITMENT_EXTRACTED,
+                    subject=subjects.COMMITMENT_EXTRACTED,
                     durable="commitments-extracted",
                     handler=make_extracted_handler(app),
                     stop=stop,

@@ -25,13 +25,13 @@ from sqlalchemy import (
     update,
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.errors import AppError
-from suivi_common.events import utcnow
-from suivi_common.listing import ListQuery
+from suivi_contracts.vocabularies import STATUSES_DONE
+from suivi_kit.errors import AppError
+from suivi_kit.events import utcnow
+from suivi_kit.listing import ListQuery
 
 from . import revision_cache
 from .models import AuditEntry, Commitment, CommitmentTag, Evidence, Source, StatusChange, User
-from .vocabulary import STATUSES_DONE
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

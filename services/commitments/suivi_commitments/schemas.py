@@ -6,8 +6,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from .vocabulary import ACTORS, KINDS, NEGOTIATION_STATUSES, STATUSES, TOPICS
+from suivi_contracts.vocabularies import ACTORS, KINDS, NEGOTIATION_STATUSES, STATUSES, TOPICS
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
 Kind = Literal[KINDS]  # type: ignore[valid-type]

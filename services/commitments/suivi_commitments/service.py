@@ -9,11 +9,13 @@ from typing import Any
 
 from sqlalchemy import Row, update
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common import events
-from suivi_common.auth import Principal, hash_password
-from suivi_common.errors import Conflict, Invalid, NotFound
-from suivi_common.events import utcnow
-from suivi_common.outbox import add_event
+from suivi_contracts import subjects
+from suivi_contracts.vocabularies import STATUSES_DONE, STATUSES_NEEDING_EVIDENCE
+from suivi_kit import events
+from suivi_kit.auth import Principal, hash_password
+from suivi_kit.errors import Conflict, Invalid, NotFound
+from suivi_kit.events import utcnow
+from suivi_kit.outbox import add_event
 
 from . import repository
 from .consolidation import (
@@ -39,7 +41,6 @@ from .schemas import (
     UserCreate,
     UserUpdate,
 )
-from .vocabulary import STATUSES_DONE, STATUSES_NEEDING_EVIDENCE
 
 SOURCE = "/suivi/commitments"
 
@@ -151,7 +152,7 @@ async def create_commitment(session: AsyncSession, data: CommitmentCreate, actor
     await session.flush()
     sources = await _refresh_derived(session, commitment)
     public = public_commitment(commitment, sources)
-    _announce(session, events.COMMITMENT_CREATED, commitment.id, public.model_dump(mode="json"))
+    _announce(session, subjects.COMMITMENT_CREATED, commitment.id, public.model_dump(mode="json"))
     audit(session, actor, "create", "commitments", commitment.id)
     return public
 
@@ -195,7 +196,7 @@ async def update_commitment(
     sources = await _refresh_derived(session, commitment)
     public = public_commitment(commitment, sources)
     data = public.model_dump(mode="json") | {"changed_fields": sorted(changes)}
-    _announce(session, events.COMMITMENT_UPDATED, commitment.id, data)
+    _announce(session, subjects.COMMITMENT_UPDATED, commitment.id, data)
     audit(session, actor, "update", "commitments", commitment.id, fields=sorted(changes))
     return public
 
@@ -212,7 +213,7 @@ async def delete_commitment(session: AsyncSession, commitment_id: int, actor: Ac
         await session.delete(commitment)
         mode = "hard"
     _announce(
-        session, events.COMMITMENT_DELETED, commitment_id, public.model_dump(mode="json") | {"mode": mode}
+        session, subjects.COMMITMENT_DELETED, commitment_id, public.model_dump(mode="json") | {"mode": mode}
     )
     audit(session, actor, "delete", "commitments", commitment_id, mode=mode)
     return public
@@ -239,7 +240,7 @@ async def add_evidence(session: AsyncSession, data: EvidenceCreate, actor: Actor
     session.add(evidence)
     await session.flush()
     public = public_evidence(evidence)
-    _announce(session, events.EVIDENCE_ADDED, evidence.commitment_id, public.model_dump(mode="json"))
+    _announce(session, subjects.EVIDENCE_ADDED, evidence.commitment_id, public.model_dump(mode="json"))
     audit(session, actor, "create", "evidence", evidence.id, commitment_id=data.commitment_id)
     return public
 
@@ -269,7 +270,9 @@ async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: 
         session.add(new)
         await session.flush()
         evidence.append(new)
-        _announce(session, events.EVIDENCE_ADDED, commitment.id, public_evidence(new).model_dump(mode="json"))
+        _announce(
+            session, subjects.EVIDENCE_ADDED, commitment.id, public_evidence(new).model_dump(mode="json")
+        )
     if data.to_status in STATUSES_NEEDING_EVIDENCE and not evidence:
         raise Invalid(
             f"Moving to '{data.to_status}' requires evidence: give evidence or evidence_ids.",
@@ -304,7 +307,7 @@ async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: 
     commitment_data = (await load_public(session, commitment)).model_dump(mode="json")
     _announce(
         session,
-        events.COMMITMENT_STATUS_CHANGED,
+        subjects.COMMITMENT_STATUS_CHANGED,
         commitment.id,
         commitment_data
         | {
@@ -384,7 +387,10 @@ async def consolidate_extracted(session: AsyncSession, data: dict[str, Any]) -> 
     public["extraction_id"] = extraction_id
     public["commitment_id"] = target.id
     _announce(
-        session, events.COMMITMENT_CREATED if created else events.COMMITMENT_SOURCE_ADDED, target.id, public
+        session,
+        subjects.COMMITMENT_CREATED if created else subjects.COMMITMENT_SOURCE_ADDED,
+        target.id,
+        public,
     )
     audit(session, Actor("ingest"), "consolidate", "commitments", target.id, extraction_id=extraction_id)
 

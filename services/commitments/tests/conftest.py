@@ -5,8 +5,8 @@ import httpx
 import nats
 import pytest
 from suivi_commitments.main import create_app
-from suivi_common.events import CloudEvent
-from suivi_common.settings import Settings
+from suivi_kit.events import CloudEvent
+from suivi_kit.settings import Settings
 
 
 @asynccontextmanager

@@ -1,6 +1,6 @@
 """Login, lockout and the first admin."""
 
-from suivi_common.testing import auth
+from suivi_kit.testing import auth
 
 
 async def test_login_and_lockout(client):

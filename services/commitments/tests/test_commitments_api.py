@@ -2,7 +2,7 @@
 
 import json
 
-from suivi_common.testing import auth
+from suivi_kit.testing import auth
 
 SAMPLE = {
     "text": "Nous nous engageons à renouveler le mandat du Forum sur la gouvernance de l'Internet.",

@@ -4,9 +4,10 @@ import json
 
 import nats
 from suivi_commitments.consolidation import content_tokens, similarity, title_from_text
-from suivi_common.events import COMMITMENT_EXTRACTED, new_event
-from suivi_common.messaging import publish
-from suivi_common.testing import auth
+from suivi_contracts.subjects import COMMITMENT_EXTRACTED
+from suivi_kit.events import new_event
+from suivi_kit.messaging import publish
+from suivi_kit.testing import auth
 
 MANDATE_2010 = (
     "Nous recommandons de renouveler le mandat du Forum sur la gouvernance de l'Internet pour cinq ans."

@@ -15,8 +15,8 @@ import httpx
 import nats
 import pytest
 from nats.js.api import DeliverPolicy
-from suivi_common.events import CloudEvent
-from suivi_common.nats_server import EmbeddedNats, free_port
+from suivi_kit.events import CloudEvent
+from suivi_kit.nats_server import EmbeddedNats, free_port
 
 SUIVI = str(Path(sys.executable).parent / "suivi")
 

@@ -6,7 +6,7 @@ import http.server
 import threading
 
 import pytest
-from suivi_common.testing import auth
+from suivi_kit.testing import auth
 
 PAGE = "<html><body><h1>Résolution 80/1</h1><p>Le mandat du FGI est renouvelé.</p><script>x()</script></body></html>"
 

@@ -2,8 +2,8 @@
 
 from suivi_commitments import models  # noqa: F401 - registers the tables
 from suivi_commitments.main import MIGRATIONS, NAME
-from suivi_common.db import create_engine, migrate
-from suivi_common.testing import migration_drift
+from suivi_kit.db import create_engine, migrate
+from suivi_kit.testing import migration_drift
 
 TABLES = {
     "users",

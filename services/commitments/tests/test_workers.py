@@ -6,8 +6,9 @@ from pathlib import Path
 
 import httpx
 import nats
-from suivi_common.events import COMMITMENT_CREATED, COMMITMENT_STATUS_CHANGED, CloudEvent
-from suivi_common.testing import ServiceProcess, auth, start_all, wait_until
+from suivi_contracts.subjects import COMMITMENT_CREATED, COMMITMENT_STATUS_CHANGED
+from suivi_kit.events import CloudEvent
+from suivi_kit.testing import ServiceProcess, auth, start_all, wait_until
 
 COUNT = 30
 

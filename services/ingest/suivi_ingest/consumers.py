@@ -14,14 +14,10 @@ from typing import Any
 from nats.aio.msg import Msg
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.db import transaction
-from suivi_common.events import (
-    COMMITMENT_CREATED,
-    COMMITMENT_DELETED,
-    COMMITMENT_SOURCE_ADDED,
-    CloudEvent,
-)
-from suivi_common.outbox import first_delivery
+from suivi_contracts.subjects import COMMITMENT_CREATED, COMMITMENT_DELETED, COMMITMENT_SOURCE_ADDED
+from suivi_kit.db import transaction
+from suivi_kit.events import CloudEvent
+from suivi_kit.outbox import first_delivery
 
 from .documents import repository
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
-from suivi_common.safe_http import is_public
+from suivi_kit.safe_http import is_public
 
 MAX_REDIRECTS = 5
 USER_AGENT = "Suivi/0.1 (commitment tracker; document ingest)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 
-from suivi_common.errors import AppError
+from suivi_kit.errors import AppError
 
 from .extraction.readers import utf16_without_bom
 

@@ -22,9 +22,9 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.db import transaction
-from suivi_common.events import utcnow
-from suivi_common.settings import Settings
+from suivi_kit.db import transaction
+from suivi_kit.events import utcnow
+from suivi_kit.settings import Settings
 
 from . import isolation
 from .documents import repository, service

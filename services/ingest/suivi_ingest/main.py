@@ -15,10 +15,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
-from suivi_common import db, messaging
-from suivi_common.outbox import OutboxRelay
-from suivi_common.settings import Settings
-from suivi_common.web import create_service_app
+from suivi_kit import db, messaging
+from suivi_kit.outbox import OutboxRelay
+from suivi_kit.settings import Settings
+from suivi_kit.web import create_service_app
 
 from .consumers import CONSUMER, SUBJECT, CommitmentLinks
 from .documents.router import router as documents_router

@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.db import transaction
-from suivi_common.events import utcnow
-from suivi_common.settings import Settings
+from suivi_kit.db import transaction
+from suivi_kit.events import utcnow
+from suivi_kit.settings import Settings
 
 from .documents import repository, service
 from .documents.models import ServiceState

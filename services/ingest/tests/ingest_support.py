@@ -13,10 +13,10 @@ import httpx
 import nats
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import DeliverPolicy
-from suivi_common.auth import issue_token
-from suivi_common.events import CloudEvent
-from suivi_common.settings import Settings
 from suivi_ingest.main import create_app
+from suivi_kit.auth import issue_token
+from suivi_kit.events import CloudEvent
+from suivi_kit.settings import Settings
 
 SMALL_FR = (
     "# Déclaration sur la gouvernance de l'Internet\n\n"

@@ -23,7 +23,7 @@ from ingest_support import (
     upload,
     wait_for,
 )
-from suivi_common.events import COMMITMENT_EXTRACTED, DOCUMENT_FAILED, DOCUMENT_INGESTED
+from suivi_contracts.subjects import COMMITMENT_EXTRACTED, DOCUMENT_FAILED, DOCUMENT_INGESTED
 
 BIG_FR = (SMALL_FR.split("\n\n", 1)[1] * 1500).encode()  # ~500 KB: many seconds of NLP
 
@@ -433,8 +433,9 @@ async def test_list_filters_sorts_and_ranges(client):
 
 async def test_commitment_events_link_items_to_commitments(client, nats_url):
     import nats as nats_client
-    from suivi_common.events import COMMITMENT_CREATED, COMMITMENT_SOURCE_ADDED, new_event
-    from suivi_common.messaging import publish
+    from suivi_contracts.subjects import COMMITMENT_CREATED, COMMITMENT_SOURCE_ADDED
+    from suivi_kit.events import new_event
+    from suivi_kit.messaging import publish
 
     response = await upload(client, "linked.txt", SMALL_FR.replace("2027", "2033").encode())
     document = await wait_for(client, response.json()["id"])

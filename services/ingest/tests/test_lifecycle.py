@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pytest
 from ingest_support import SMALL_FR, VIEWER, make_settings, running_app, wait_for
-from suivi_common.db import create_engine, session_factory, transaction
-from suivi_common.events import utcnow
 from suivi_ingest.documents.models import Document, DocumentContent
+from suivi_kit.db import create_engine, session_factory, transaction
+from suivi_kit.events import utcnow
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -20,7 +20,7 @@ def database_url(request):
     """The services' default SQLite file, then a fresh PostgreSQL database (when PostgreSQL is here)."""
     if request.param == "sqlite":
         return None
-    testing = pytest.importorskip("suivi_common.testing")
+    testing = pytest.importorskip("suivi_kit.testing")
     if not testing.PostgresCluster.available():
         pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
     try:

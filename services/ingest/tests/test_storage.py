@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import suivi_ingest.documents.models  # noqa: F401 - registers the tables
-from suivi_common.db import create_engine, migrate
-from suivi_common.outbox import InboxMessage, OutboxMessage
-from suivi_common.testing import migration_drift
 from suivi_ingest.main import MIGRATIONS
+from suivi_kit.db import create_engine, migrate
+from suivi_kit.outbox import InboxMessage, OutboxMessage
+from suivi_kit.testing import migration_drift
 
 TABLES = {"documents", "document_contents", "extracted_items", "ingest_state", "outbox", "inbox"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from suivi_common.settings import Settings
+from suivi_kit.settings import Settings
 
 
 class NotifySettings(Settings):

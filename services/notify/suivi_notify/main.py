@@ -8,11 +8,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from suivi_common.db import create_engine, migrate, ping
-from suivi_common.messaging import connect, ensure_stream
-from suivi_common.outbox import OutboxRelay
-from suivi_common.settings import Settings
-from suivi_common.web import create_service_app
+from suivi_kit.db import create_engine, migrate, ping
+from suivi_kit.messaging import connect, ensure_stream
+from suivi_kit.outbox import OutboxRelay
+from suivi_kit.settings import Settings
+from suivi_kit.web import create_service_app
 
 from .config import notify_settings
 from .deliveries.router import router as deliveries_router

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, select
-from suivi_common.events import utcnow
+from suivi_kit.events import utcnow
 
 from .deliveries.models import Delivery, DeliveryStatus
 from .readmodel.models import ReceivedEvent

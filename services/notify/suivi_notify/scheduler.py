@@ -13,14 +13,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import IntegrityError
-from suivi_common.events import (
-    COMMITMENT_DEADLINE_DUE,
-    DIGEST_WEEKLY,
-    WEBHOOK_TEST,
-    new_event,
-    utcnow,
-)
-from suivi_common.outbox import add_event
+from suivi_contracts.subjects import COMMITMENT_DEADLINE_DUE, DIGEST_WEEKLY, WEBHOOK_TEST
+from suivi_kit.events import new_event, utcnow
+from suivi_kit.outbox import add_event
 
 from . import retention
 from .events import SOURCE

@@ -12,7 +12,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from suivi_common.safe_http import IPAddress, is_public
+from suivi_kit.safe_http import IPAddress, is_public
 
 
 class TargetRefused(Exception):

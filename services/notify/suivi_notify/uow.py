@@ -2,7 +2,7 @@
 
 Services and repositories never commit: a unit of work does (commit on success, roll back on
 error), then runs its after-commit hooks. On SQLite the engine runs statements on the event
-loop and its writers queue on a lock (`suivi_common.db.create_engine(inline_sqlite=True)`)
+loop and its writers queue on a lock (`suivi_kit.db.create_engine(inline_sqlite=True)`)
 instead of on SQLite's busy handler, which polls with sleeps of up to 100 ms and would put
 those sleeps straight into delivery latency when the consumer, the delivery worker, the
 outbox relay and the API write at once.
@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.db import session_factory, transaction
+from suivi_kit.db import session_factory, transaction
 
 
 class Database:

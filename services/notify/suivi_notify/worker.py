@@ -18,7 +18,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from prometheus_client import Counter, Histogram
-from suivi_common.events import STREAM, CloudEvent, utcnow
+from suivi_kit.events import STREAM, CloudEvent, utcnow
 
 from .config import NotifySettings
 from .deliveries import repository as deliveries

@@ -18,8 +18,8 @@ import nats
 import pytest
 from nats.js.errors import NotFoundError
 from notify_support import Subscriber, free_port, running
-from suivi_common.events import STREAM
-from suivi_common.messaging import ensure_stream
+from suivi_kit.events import STREAM
+from suivi_kit.messaging import ensure_stream
 from suivi_notify.config import NotifySettings
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -12,9 +12,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import httpx
-from suivi_common.auth import issue_token
-from suivi_common.events import CloudEvent, new_event
-from suivi_common.messaging import publish
+from suivi_kit.auth import issue_token
+from suivi_kit.events import CloudEvent, new_event
+from suivi_kit.messaging import publish
 from suivi_notify.config import NotifySettings
 from suivi_notify.main import create_app
 

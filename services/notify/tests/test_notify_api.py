@@ -7,7 +7,7 @@ import json
 
 import httpx
 from notify_support import Reply, create_subscription
-from suivi_common.auth import issue_token
+from suivi_kit.auth import issue_token
 
 
 async def test_subscriptions_and_deliveries_are_for_administrators(js, notify):

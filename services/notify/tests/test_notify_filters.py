@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from notify_support import create_subscription, eventually, send_events, status_changed
-from suivi_common.events import CloudEvent, new_event
+from suivi_kit.events import CloudEvent, new_event
 from suivi_notify.subscriptions.matching import event_facts, subscription_matches, type_matches, valid_pattern
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from suivi_common.db import create_engine, migrate
-from suivi_common.events import utcnow
-from suivi_common.outbox import InboxMessage
+from suivi_kit.db import create_engine, migrate
+from suivi_kit.events import utcnow
+from suivi_kit.outbox import InboxMessage
 from suivi_notify import retention
 from suivi_notify.deliveries.models import Delivery, DeliveryAttempt
 from suivi_notify.main import MIGRATIONS

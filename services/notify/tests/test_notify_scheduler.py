@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from notify_support import create_subscription, send_events
 from sqlalchemy import select
-from suivi_common.db import create_engine, migrate
-from suivi_common.events import CloudEvent, new_event
-from suivi_common.outbox import OutboxMessage
+from suivi_kit.db import create_engine, migrate
+from suivi_kit.events import CloudEvent, new_event
+from suivi_kit.outbox import OutboxMessage
 from suivi_notify.main import MIGRATIONS
 from suivi_notify.readmodel.repository import due_on
 from suivi_notify.scheduler import Jobs

@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 from notify_support import Reply, create_subscription, deliveries, eventually
-from suivi_common.safe_http import is_public as address_allowed
+from suivi_kit.safe_http import is_public as address_allowed
 from suivi_notify.sender import WebhookSender
 from suivi_notify.ssrf import TargetRefused, check_url, resolve_public
 

@@ -1,9 +1,9 @@
 from datetime import timedelta
 
 from fastapi import APIRouter, Request
-from suivi_common.auth import Viewer, issue_token, verify_password
-from suivi_common.errors import AppError, Unauthorized
-from suivi_common.events import utcnow
+from suivi_kit.auth import Viewer, issue_token, verify_password
+from suivi_kit.errors import AppError, Unauthorized
+from suivi_kit.events import utcnow
 
 from .. import repository, service
 from ..deps import writing

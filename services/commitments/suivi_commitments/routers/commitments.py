@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import TypeAdapter
-from suivi_common.auth import Admin, Monitor, Viewer
-from suivi_common.errors import NotFound
-from suivi_common.listing import ListQuery, list_query, parse_list_query
+from suivi_kit.auth import Admin, Monitor, Viewer
+from suivi_kit.errors import NotFound
+from suivi_kit.listing import ListQuery, list_query, parse_list_query
 
 from .. import repository, revision_cache, service
 from ..deps import actor, reading, writing

@@ -1,7 +1,7 @@
 from datetime import date
 
 from fastapi import APIRouter, Request
-from suivi_common.auth import Viewer
+from suivi_kit.auth import Viewer
 
 from .. import repository, revision_cache, service
 from ..deps import long_reading

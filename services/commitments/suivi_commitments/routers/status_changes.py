@@ -1,9 +1,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from suivi_common.auth import Monitor, Viewer
-from suivi_common.errors import NotFound
-from suivi_common.listing import ListQuery, list_query, set_content_range
+from suivi_kit.auth import Monitor, Viewer
+from suivi_kit.errors import NotFound
+from suivi_kit.listing import ListQuery, list_query, set_content_range
 
 from .. import repository, service
 from ..deps import actor, reading, writing

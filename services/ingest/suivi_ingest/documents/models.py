@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
-from suivi_common.events import utcnow
+from suivi_kit.events import utcnow
 
 STATUSES = ("queued", "processing", "done", "failed")
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.errors import AppError
-from suivi_common.events import utcnow
-from suivi_common.listing import ListQuery
+from suivi_kit.errors import AppError
+from suivi_kit.events import utcnow
+from suivi_kit.listing import ListQuery
 
 from .models import Document, DocumentContent, ExtractedItem, ServiceState
 

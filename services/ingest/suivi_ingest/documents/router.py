@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import UploadFile
-from suivi_common.auth import Admin, Monitor, Viewer
-from suivi_common.db import transaction
-from suivi_common.errors import AppError, Invalid
-from suivi_common.listing import ListQuery, list_query, set_content_range
+from suivi_kit.auth import Admin, Monitor, Viewer
+from suivi_kit.db import transaction
+from suivi_kit.errors import AppError, Invalid
+from suivi_kit.listing import ListQuery, list_query, set_content_range
 
 from . import service
 from .schemas import DocumentAccepted, DocumentPublic, DocumentText

@@ -15,17 +15,11 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.errors import Invalid, NotFound
-from suivi_common.events import (
-    COMMITMENT_EXTRACTED,
-    DOCUMENT_FAILED,
-    DOCUMENT_INGESTED,
-    CloudEvent,
-    new_event,
-    utcnow,
-)
-from suivi_common.listing import ListQuery
-from suivi_common.outbox import add_event
+from suivi_contracts.subjects import COMMITMENT_EXTRACTED, DOCUMENT_FAILED, DOCUMENT_INGESTED
+from suivi_kit.errors import Invalid, NotFound
+from suivi_kit.events import CloudEvent, new_event, utcnow
+from suivi_kit.listing import ListQuery
+from suivi_kit.outbox import add_event
 
 from ..formats import classify, safe_filename
 from . import repository

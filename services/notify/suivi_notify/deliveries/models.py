@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
-from suivi_common.db_types import UTCDateTime
-from suivi_common.events import utcnow
+from suivi_kit.db_types import UTCDateTime
+from suivi_kit.events import utcnow
 
 
 class DeliveryStatus(StrEnum):

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.db_types import UTCDateTime
-from suivi_common.errors import AppError
-from suivi_common.events import CloudEvent, utcnow
-from suivi_common.listing import ListQuery
+from suivi_kit.db_types import UTCDateTime
+from suivi_kit.errors import AppError
+from suivi_kit.events import CloudEvent, utcnow
+from suivi_kit.listing import ListQuery
 
 from ..readmodel.models import ReceivedEvent
 from ..subscriptions.models import Subscription

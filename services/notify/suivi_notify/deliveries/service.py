@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.errors import Conflict, NotFound
-from suivi_common.events import utcnow
+from suivi_kit.errors import Conflict, NotFound
+from suivi_kit.events import utcnow
 
 from ..config import NotifySettings
 from ..sender import AttemptResult

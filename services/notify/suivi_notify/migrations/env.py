@@ -1,3 +1,3 @@
-from suivi_common.db import run_migrations_online
+from suivi_kit.db import run_migrations_online
 
 run_migrations_online()

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, Date, Text
 from sqlmodel import Field, SQLModel
-from suivi_common.db_types import UTCDateTime
-from suivi_common.events import utcnow
+from suivi_kit.db_types import UTCDateTime
+from suivi_kit.events import utcnow
 
 
 class ReceivedEvent(SQLModel, table=True):

@@ -11,15 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.events import (
+from suivi_contracts.subjects import (
     COMMITMENT_CREATED,
     COMMITMENT_DELETED,
     COMMITMENT_STATUS_CHANGED,
     COMMITMENT_UPDATED,
-    CloudEvent,
-    utcnow,
 )
-from suivi_common.outbox import InboxMessage
+from suivi_kit.events import CloudEvent, utcnow
+from suivi_kit.outbox import InboxMessage
 
 from .models import CommitmentView, JobClaim, ReceivedEvent
 

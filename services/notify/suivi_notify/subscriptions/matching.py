@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from suivi_common.events import CloudEvent
+from suivi_kit.events import CloudEvent
 
 
 def valid_pattern(pattern: str) -> bool:

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
-from suivi_common.db_types import UTCDateTime
-from suivi_common.events import utcnow
+from suivi_kit.db_types import UTCDateTime
+from suivi_kit.events import utcnow
 
 
 class Subscription(SQLModel, table=True):

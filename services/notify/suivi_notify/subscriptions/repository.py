@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.errors import AppError
-from suivi_common.listing import ListQuery
+from suivi_kit.errors import AppError
+from suivi_kit.listing import ListQuery
 
 from .models import Subscription
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Response, status
-from suivi_common.auth import Admin
-from suivi_common.listing import ListQuery, list_query, set_content_range
+from suivi_kit.auth import Admin
+from suivi_kit.listing import ListQuery, list_query, set_content_range
 
 from ..deps import Config, RowId, WakeWorker
 from ..uow import UoW

@@ -7,9 +7,10 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_common.errors import Conflict, Invalid, NotFound
-from suivi_common.events import SUBSCRIPTION_DISABLED, WEBHOOK_TEST, CloudEvent, new_event, utcnow
-from suivi_common.outbox import add_event
+from suivi_contracts.subjects import SUBSCRIPTION_DISABLED, WEBHOOK_TEST
+from suivi_kit.errors import Conflict, Invalid, NotFound
+from suivi_kit.events import CloudEvent, new_event, utcnow
+from suivi_kit.outbox import add_event
 
 from ..config import NotifySettings
 from ..deliveries import repository as deliveries

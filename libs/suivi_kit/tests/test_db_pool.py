@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
-from suivi_common import db
+from suivi_kit import db
 
 BACKEND_PID = text("SELECT pg_backend_pid()")
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert, select
-from suivi_common import db, outbox
-from suivi_common.events import utcnow
-from suivi_common.outbox import OutboxMessage, OutboxRelay
+from suivi_kit import db, outbox
+from suivi_kit.events import utcnow
+from suivi_kit.outbox import OutboxMessage, OutboxRelay
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The closed vocabularies of a commitment (../shared/eval/ANNOTATION.md and API.md)."""
+"""The closed vocabularies of a commitment (docs/api.md and eval/ANNOTATION.md)."""
 
 STATUSES = (
     "not_assessed",

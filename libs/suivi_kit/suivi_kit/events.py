@@ -11,36 +11,6 @@ from pydantic import BaseModel, Field
 STREAM = "SUIVI"
 STREAM_SUBJECTS = ["suivi.>"]
 
-DOCUMENT_INGESTED = "suivi.document.ingested"
-DOCUMENT_FAILED = "suivi.document.failed"
-COMMITMENT_EXTRACTED = "suivi.commitment.extracted"
-COMMITMENT_CREATED = "suivi.commitment.created"
-COMMITMENT_UPDATED = "suivi.commitment.updated"
-COMMITMENT_SOURCE_ADDED = "suivi.commitment.source_added"
-COMMITMENT_STATUS_CHANGED = "suivi.commitment.status_changed"
-COMMITMENT_DELETED = "suivi.commitment.deleted"
-EVIDENCE_ADDED = "suivi.evidence.added"
-COMMITMENT_DEADLINE_DUE = "suivi.commitment.deadline_due"
-DIGEST_WEEKLY = "suivi.digest.weekly"
-SUBSCRIPTION_DISABLED = "suivi.subscription.disabled"
-WEBHOOK_TEST = "suivi.webhook.test"
-
-EVENT_TYPES = (
-    DOCUMENT_INGESTED,
-    DOCUMENT_FAILED,
-    COMMITMENT_EXTRACTED,
-    COMMITMENT_CREATED,
-    COMMITMENT_UPDATED,
-    COMMITMENT_SOURCE_ADDED,
-    COMMITMENT_STATUS_CHANGED,
-    COMMITMENT_DELETED,
-    EVIDENCE_ADDED,
-    COMMITMENT_DEADLINE_DUE,
-    DIGEST_WEEKLY,
-    SUBSCRIPTION_DISABLED,
-    WEBHOOK_TEST,
-)
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

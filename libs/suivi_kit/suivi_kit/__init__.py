@@ -1,0 +1,1 @@
+"""Plumbing shared by every Suivi service, no domain: settings, event envelope, auth, database, NATS, web."""
