@@ -1,5 +1,5 @@
 /**
- * Controlled vocabularies of Suivi (see shared/eval/ANNOTATION.md and API.md),
+ * Controlled vocabularies of Suivi (see eval/ANNOTATION.md and docs/api.md),
  * with their French and English labels. The i18n messages are generated from
  * this module, so a new term needs adding here only.
  */
