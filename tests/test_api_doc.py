@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from suivi_kit.settings import Settings
 
 API_DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
