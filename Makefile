@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_STAMP := var/.apt-updated
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-packages run test lint test-python test-ui fuzz bench clean
+.PHONY: help setup system-packages run test lint test-python test-ui fuzz bench eval clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -65,6 +65,21 @@ fuzz: $(VENV)/.installed ## long property-based fuzzing of every API
 
 bench: $(VENV)/.installed ## every benchmark; figures go to docs/benchmarks.md by hand
 	for script in $(filter-out bench/receiver.py,$(wildcard bench/*.py)); do $(BIN)/python $$script || exit 1; done
+
+# The provided evaluation set (third-party texts, never committed) sits beside the repository when present.
+SUIVI_EVAL_EXTRA ?= ../shared/eval/extra
+
+eval: $(VENV)/.installed ## score the extractor on the samples, and on the provided set when present
+	@mkdir -p var/eval
+	$(BIN)/suivi extract --format jsonl samples/corpus/*.txt > var/eval/samples.jsonl
+	@$(BIN)/python eval/report.py eval/gold var/eval/samples.jsonl --title "sample documents (samples/corpus)"
+	@if [ -d "$(SUIVI_EVAL_EXTRA)/docs" ] && [ -d "$(SUIVI_EVAL_EXTRA)/gold" ]; then \
+	  $(BIN)/suivi extract --format jsonl $(SUIVI_EVAL_EXTRA)/docs/*.txt > var/eval/provided.jsonl && \
+	  $(BIN)/python eval/report.py $(SUIVI_EVAL_EXTRA)/gold var/eval/provided.jsonl \
+	    --title "provided set ($(SUIVI_EVAL_EXTRA))"; \
+	else \
+	  echo "provided set not found at $(SUIVI_EVAL_EXTRA), skipped (set SUIVI_EVAL_EXTRA to its folder)"; \
+	fi
 
 clean: ## remove build output and local data (not .venv)
 	rm -rf var frontend/dist .pytest_cache .ruff_cache

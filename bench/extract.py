@@ -51,7 +51,7 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--corpus", default=str(ROOT / "samples" / "corpus"))
     ap.add_argument("--size-mb", type=float, default=50)
     ap.add_argument("--repeat", type=int, default=3, help="rounds of each run; the best time counts")
     ap.add_argument("--skip-large", action="store_true")
