@@ -177,14 +177,22 @@ def test_services_are_configured_for_the_cluster(compose):
 def test_no_secret_is_committed(compose):
     env = env_of(compose["services"]["commitments"])
     assert env["SUIVI_SECRET_KEY"] == "${SUIVI_SECRET_KEY:-change-me}"
-    assert env["SUIVI_ADMIN_PASSWORD"] is None, "passed through from the environment only"
-    example = dict(
-        line.split("=", 1)
-        for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith("#")
+    assert env["SUIVI_ADMIN_PASSWORD"] == "${SUIVI_ADMIN_PASSWORD:-change-me}"
+    example = env_file(ENV_EXAMPLE)
+    assert example == dict.fromkeys(
+        ("POSTGRES_PASSWORD", "SUIVI_SECRET_KEY", "SUIVI_ADMIN_PASSWORD"), PLACEHOLDER
     )
-    assert example == {"POSTGRES_PASSWORD": PLACEHOLDER, "SUIVI_SECRET_KEY": PLACEHOLDER}
-    assert "compose.env" in (ROOT / "deploy" / ".gitignore").read_text(encoding="utf-8").split()
+    assert_ignored_by_git(ROOT / "deploy" / "compose.env")
+
+
+def env_file(path: Path) -> dict[str, str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def assert_ignored_by_git(path: Path) -> None:
+    result = subprocess.run(["git", "check-ignore", "-q", str(path)], cwd=ROOT, capture_output=True)
+    assert result.returncode == 0, f"{path.relative_to(ROOT)} is not ignored by git"
 
 
 def test_ui_is_served_by_nginx_after_the_services(compose):
@@ -458,6 +466,7 @@ def test_kustomization_lists_every_manifest():
     kustomization = load_yaml(K8S_DIR / "kustomization.yaml")
     manifests = {path.name for path in K8S_DIR.glob("*.yaml")} - {"kustomization.yaml"}
     assert sorted(kustomization["resources"]) == sorted(manifests)
+    assert kustomization["secretGenerator"] == [{"name": "suivi-secrets", "envs": ["secrets.env"]}]
     assert kustomization["namespace"] == "suivi"
     assert {image["name"] for image in kustomization["images"]} == {"suivi", "suivi-ui"}
 
@@ -533,15 +542,88 @@ def test_nats_statefulset_is_a_clustered_jetstream(k8s):
     assert config["SUIVI_STREAM_REPLICAS"] == "3"
 
 
-def test_postgres_reference_and_placeholder_secrets(k8s):
+def test_postgres_reference_takes_the_one_database_password(k8s):
     postgres = k8s[("StatefulSet", "postgres")]["spec"]
-    assert postgres["template"]["spec"]["containers"][0]["image"].startswith("postgres:15")
+    [container] = postgres["template"]["spec"]["containers"]
+    assert container["image"].startswith("postgres:15")
     assert postgres["volumeClaimTemplates"]
-    secrets = k8s[("Secret", "suivi-secrets")]["stringData"]
-    assert secrets["SUIVI_SECRET_KEY"] == PLACEHOLDER
-    assert secrets["SUIVI_ADMIN_PASSWORD"] == PLACEHOLDER
-    assert f":{PLACEHOLDER}@postgres:5432/" in secrets["SUIVI_DATABASE_URL"]
-    assert k8s[("Secret", "postgres-credentials")]["stringData"]["POSTGRES_PASSWORD"] == PLACEHOLDER
+    env = {item["name"]: item for item in container["env"]}
+    assert env["POSTGRES_PASSWORD"]["valueFrom"]["secretKeyRef"] == {
+        "name": "suivi-secrets",
+        "key": "POSTGRES_PASSWORD",
+    }
+    # The services connect with that same password, expanded from the Secret by the kubelet.
+    urls = set()
+    for name in SERVICES:
+        [service] = k8s[("Deployment", name)]["spec"]["template"]["spec"]["containers"]
+        urls |= {item["value"] for item in service["env"] if item["name"] == "SUIVI_DATABASE_URL"}
+    user, database = env["POSTGRES_USER"]["value"], env["POSTGRES_DB"]["value"]
+    assert urls == {f"postgresql+asyncpg://{user}:$(POSTGRES_PASSWORD)@postgres:5432/{database}"}
+
+
+def test_no_secret_in_the_manifests():
+    for filename, doc in k8s_documents():
+        assert doc["kind"] != "Secret", f"{filename}: Secrets come from secrets.env (secretGenerator)"
+    assert PLACEHOLDER not in "".join(path.read_text() for path in K8S_DIR.glob("*.yaml"))
+    example = env_file(K8S_DIR / "secrets.env.example")
+    assert example == dict.fromkeys(
+        ("SUIVI_SECRET_KEY", "SUIVI_ADMIN_PASSWORD", "POSTGRES_PASSWORD"), PLACEHOLDER
+    )
+    assert_ignored_by_git(K8S_DIR / "secrets.env")
+
+
+def kustomize(directory: Path) -> subprocess.CompletedProcess:
+    if shutil.which("kubectl"):
+        command = ["kubectl", "kustomize", str(directory)]
+    elif shutil.which("kustomize"):
+        command = ["kustomize", "build", str(directory)]
+    else:
+        pytest.skip("neither kubectl nor kustomize is installed: the kustomization was not rendered")
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def copy_of_the_manifests(tmp_path: Path) -> Path:
+    directory = tmp_path / "kubernetes"
+    shutil.copytree(K8S_DIR, directory, ignore=shutil.ignore_patterns("secrets.env"))
+    return directory
+
+
+def test_kustomize_renders_nothing_without_the_secrets_file(tmp_path):
+    result = kustomize(copy_of_the_manifests(tmp_path))
+    assert result.returncode != 0 and "secrets.env" in result.stderr
+
+
+def test_rendered_manifests_hold_no_literal_secret(tmp_path):
+    """Rendered with a secrets.env of fresh values: those values are in the generated
+    Secret and nowhere else, and nothing secret is left in the rendered YAML."""
+    import base64
+    import secrets
+
+    directory = copy_of_the_manifests(tmp_path)
+    values = {name: secrets.token_hex(16) for name in env_file(K8S_DIR / "secrets.env.example")}
+    (directory / "secrets.env").write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+    result = kustomize(directory)
+    assert result.returncode == 0, result.stderr
+    rendered = list(yaml.safe_load_all(result.stdout))
+
+    [secret] = [doc for doc in rendered if doc["kind"] == "Secret"]
+    assert "stringData" not in secret
+    assert {k: base64.b64decode(v).decode() for k, v in secret["data"].items()} == values
+    name = secret["metadata"]["name"]
+    assert re.fullmatch(r"suivi-secrets-[a-z0-9]{10}", name), "a content hash: pods roll when it changes"
+    others = yaml.safe_dump_all([doc for doc in rendered if doc is not secret])
+    for value in values.values():
+        assert value not in others and base64.b64encode(value.encode()).decode() not in others
+    assert PLACEHOLDER not in result.stdout
+    # Every workload reads the generated Secret under its hashed name.
+    references = set(re.findall(r"suivi-secrets[-a-z0-9]*", others))
+    assert references == {name}
+    for doc in rendered:
+        if doc["kind"] in ("Deployment", "StatefulSet"):
+            for container in doc["spec"]["template"]["spec"]["containers"]:
+                for item in container.get("env", []):
+                    if re.search("PASSWORD|SECRET|_KEY$", item["name"]):
+                        assert "value" not in item, f"{doc['metadata']['name']}: {item['name']} is a literal"
 
 
 def ingress_target(ingress: dict, uri: str) -> str:

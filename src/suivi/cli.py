@@ -48,12 +48,26 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--password", required=True)
     create.add_argument("--role", choices=("admin", "monitor", "viewer"), default="viewer")
 
-    from .backup import add_commands, run_backup, run_restore
+    from .backup import add_commands
 
     add_commands(commands)  # backup, restore
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from pydantic import ValidationError
+
+    try:
+        return _dispatch(args)
+    except ValidationError as error:
+        if not error.title.endswith("Settings"):
+            raise
+        # The messages only: the error's own text would echo the settings' values, secrets included.
+        reasons = "; ".join(str(detail["msg"]).removeprefix("Value error, ") for detail in error.errors())
+        print(f"suivi: invalid settings: {reasons}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args) -> int:
     if args.command == "run":
         return _run(args)
     if args.command == "serve":
@@ -61,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         return _extract(args)
     if args.command in ("backup", "restore"):
+        from .backup import run_backup, run_restore
+
         return run_backup(args) if args.command == "backup" else run_restore(args)
     return asyncio.run(_create_user(args))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Annotated
 
 from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PLACEHOLDER_SECRET = "change-me"
 DEFAULT_RETRY_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
@@ -57,9 +60,17 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret_in_production(self) -> Settings:
-        if self.env == "production" and self.secret_key == PLACEHOLDER_SECRET:
-            raise ValueError("SUIVI_SECRET_KEY must be set to a real secret when SUIVI_ENV=production")
+    def _refuse_placeholder_secrets_in_production(self) -> Settings:
+        if self.env == "production":
+            database_urls = {name: value for name, value in os.environ.items() if _is_database_url(name)}
+            refuse_placeholder_secrets(
+                {
+                    "SUIVI_SECRET_KEY": self.secret_key,
+                    "SUIVI_ADMIN_PASSWORD": self.admin_password,
+                    **database_urls,
+                    "SUIVI_DATABASE_URL": self.database_url,
+                }
+            )
         return self
 
     @property
@@ -78,6 +89,38 @@ class Settings(BaseSettings):
     @property
     def nats_servers(self) -> list[str]:
         return [url.strip() for url in (self.nats_url or "").split(",") if url.strip()]
+
+
+def refuse_placeholder_secrets(secrets: Mapping[str, str | None]) -> None:
+    """Raise ValueError naming every secret that is unset or still the placeholder.
+
+    `secrets` maps variable names to values; for a database URL the secret is its password
+    (a SQLite file or a PostgreSQL socket needs none)."""
+    problems = [problem for name, value in secrets.items() if (problem := _secret_problem(name, value))]
+    if problems:
+        raise ValueError("SUIVI_ENV=production refuses to start: " + "; ".join(problems))
+
+
+def _secret_problem(name: str, value: str | None) -> str | None:
+    if _is_database_url(name):
+        if value is None:
+            return None  # no server database: each service's SQLite file in the data directory
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            return f"{name} is not a database URL"
+        if url.get_backend_name() == "sqlite" or not url.host or url.host.startswith("/"):
+            return None
+        name, value = f"the password in {name}", url.password
+    if not value:
+        return f"{name} is not set"
+    if value == PLACEHOLDER_SECRET:
+        return f"{name} is the placeholder {PLACEHOLDER_SECRET!r}"
+    return None
+
+
+def _is_database_url(name: str) -> bool:
+    return name.startswith("SUIVI_") and name.endswith("DATABASE_URL")
 
 
 def _env(name: str) -> str | None:
