@@ -186,3 +186,108 @@ def test_one_extractor_shared_by_threads(ex):
             )
         )
     assert got == expected
+
+
+# A third-person resolution as a PDF's text layer gives it: paragraph numbers and sub-item
+# letters alone on their line, page furniture (symbol, job number, page "n/m", a running
+# title over two lines) and footnotes in the middle of a paragraph.
+PDF_RESOLUTION_EN = """United Nations
+A/RES/99/7
+
+General Assembly
+Distr.: General
+3 March 2031
+31-01234 (E)
+
+The General Assembly,
+
+Recalling its earlier resolutions on open data for development,1
+
+1.
+Requests the Secretary-General to publish an annual inventory of public data
+portals that serve the Sustainable Development Goals 2 and to make it available to
+_______________
+
+1 Resolutions 90/1 and 91/2.
+
+2 Resolution 70/1.
+
+A/RES/99/7
+Open data for
+sustainable development
+
+31-01234
+2/3
+
+all Member States;
+
+2.
+Calls upon Member States to:
+
+(a)
+Publishing the data sets that their ministries
+hold in open formats;
+
+(b)
+Training civil servants in the management of open data;
+
+A/RES/99/7
+Open data for
+sustainable development
+
+31-01234
+3/3
+
+3.
+Decides to remain seized of the matter.
+"""
+
+
+def test_pdf_resolution_layout(ex):
+    items = ex.extract(PDF_RESOLUTION_EN, "res.txt", "en")
+    assert [(i.locator, i.kind) for i in items] == [
+        ("§1", "call"),
+        ("§2 (a)", "call"),
+        ("§2 (b)", "call"),
+        ("§3", "engagement"),
+    ]
+    assert items[0].text.endswith("to make it available to all Member States")
+    assert "Resolutions 90/1" not in items[0].text and "31-01234" not in items[0].text
+    assert items[1].text == "Publishing the data sets that their ministries hold in open formats"
+
+
+THIRD_PERSON_EN = """The General Assembly,
+
+Recalling its resolution on rural broadband adopted last year,
+
+Stressing the need to connect every school to the Internet,
+
+1. Welcomes the progress made by the regional commissions, and invites Member States to share their national broadband plans;
+
+2. Notes that three new submarine cables were laid in the region this year;
+
+3. Recognizes the need to train teachers in digital skills;
+
+4. Reaffirms its commitment to universal connectivity, and requests the Secretary-General to report on its progress;
+
+5. Also calls upon donors to fund community networks in rural areas;
+
+6. Recognizes the role of the regional commissions in the follow-up of the summit;
+
+7. Emphasizes, in this regard, the vital importance of local content in local languages;
+
+8. Reiterates its call for open standards in public procurement;
+"""
+
+
+def test_third_person_operative_paragraphs(ex):
+    items = ex.extract(THIRD_PERSON_EN, "res.txt", "en")
+    assert [(i.locator, i.kind) for i in items] == [
+        ("§1", "call"),  # one item, the strongest of its verbs: welcomes, and invites
+        ("§3", "recommendation"),
+        ("§4", "engagement"),
+        ("§5", "call"),
+        ("§7", "recommendation"),
+        ("§8", "call"),
+    ]
+    assert items[0].text.startswith("Welcomes the progress") and items[0].text.endswith("broadband plans")

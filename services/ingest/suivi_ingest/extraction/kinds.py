@@ -16,21 +16,10 @@ announces its own action or a mission topic is at stake.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from . import rules_en
+from .decision import Decision, rank
 from .nlp import Tok
-
-
-@dataclass
-class Decision:
-    kind: str
-    confidence: float
-    reported: bool = False  # reported speech / past: not the authors' statement
-    announce: bool = False  # a named actor announces its own action
-    trigger: int = 0  # token index of the trigger
-    relative: bool = False  # trigger inside a relative clause
-    modal: bool = False  # impersonal/modal necessity, not a performative of the authors
-
 
 # ---------------------------------------------------------------- French lexicon (lemmas)
 FR_ENGAGE = {
@@ -390,14 +379,6 @@ def _reported_before(toks: list[Tok], i: int) -> bool:
     return False
 
 
-_RANK = {"engagement": 3, "call": 3, "recommendation": 2, "priority": 1}
-
-
-def _rank(d: Decision) -> tuple[float, float]:
-    # an actor's announced action (weak evidence) does not outrank a modal statement
-    return (1.5 if d.announce and d.confidence < 0.6 else _RANK[d.kind], d.confidence)
-
-
 def _subject_is_actor(toks: list[Tok], i: int) -> bool:
     start = 0
     for j in range(i - 1, -1, -1):
@@ -437,7 +418,7 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
         nonlocal best
         if d.kind == "recommendation" and not _has_nous_subject(toks, d.trigger):
             d.modal = True
-        if best is None or _rank(d) > _rank(best):
+        if best is None or rank(d) > rank(best):
             best = d
 
     for i, t in enumerate(toks):
@@ -991,10 +972,15 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
         nonlocal best
         if d.kind == "recommendation" and not (d.trigger > 0 and toks[d.trigger - 1].low == "we"):
             d.modal = True
-        if best is None or _rank(d) > _rank(best):
+        if best is None or rank(d) > rank(best):
             best = d
 
     low = [t.low.replace("’", "'") for t in toks]
+    operative = rules_en.opens_operative_paragraph(low)
+    if operative:
+        for d in [*rules_en.operative_clauses(low), rules_en.need_in_operative(low)]:
+            if d is not None:
+                offer(d)
 
     def reported_before(i: int) -> bool:
         for j in range(0, i):
@@ -1159,6 +1145,8 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
             # "Participants called for…": a report of others' appeal
             offer(Decision("call", 0.6, True, trigger=i))
             continue
+        if operative and (w in EN_CALL_3P or w in EN_DECIDE_3P):
+            continue  # offered above, clause by clause
         if w in EN_CALL_3P and (i <= 2 or low[i - 1] in (",", "also", "further", "strongly")):
             offer(
                 Decision(

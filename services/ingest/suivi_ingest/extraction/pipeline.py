@@ -8,8 +8,11 @@ from dataclasses import dataclass
 
 from . import nlp
 from .deadlines import find_deadline
-from .kinds import PREFILTER, Decision, classify_en, classify_fr, last_trigger_end
+from .decision import Decision
+from .kinds import PREFILTER, classify_en, classify_fr, last_trigger_end
 from .language import detect_language, guess_fr_en
+from .lexicon import en as lexicon_en
+from .lexicon import fr as lexicon_fr
 from .model import ExtractedCommitment, UnsupportedLanguage
 from .negotiation import ADOPTED_MARK, bracket_spans, overlaps
 from .structure import Block, build_blocks, split_inline_items, split_sentences
@@ -74,7 +77,7 @@ class Extractor:
         cands: list[_Cand] = []
         lead_of_group: dict[int, int] = {}
         for bi, b in enumerate(blocks):
-            if b.kind == "heading" or not b.text.strip():
+            if b.kind == "heading" or not b.text.strip() or _preambular(b, lang):
                 continue
             lead_idx = -1
             if b.kind == "sub" or (b.kind == "bullet" and b.group in lead_of_group and b.group != bi):
@@ -227,6 +230,18 @@ _IMPERFECT = {
     ),
     "en": re.compile(r"\b(?:was|were|had|stressed|noted|said|highlighted|emphasi[sz]ed|observed|recalled)\b"),
 }
+
+
+_FOOTNOTE_MARK_END = re.compile(r"(?<=\D)\s?\d{1,3}$")
+_PREAMBLE_OPENING = {"en": lexicon_en.PREAMBLE_OPENING, "fr": lexicon_fr.PREAMBLE_OPENING}
+
+
+def _preambular(b: Block, lang: str) -> bool:
+    """A preambular paragraph of a resolution (« Rappelant …, », "Recalling …,"): it gives the
+    grounds of the operative part and asks nothing (ANNOTATION.md)."""
+    if b.kind != "para_text" or not _PREAMBLE_OPENING[lang].match(b.text):
+        return False
+    return _FOOTNOTE_MARK_END.sub("", b.text.rstrip()).rstrip(' ”"»').endswith(",")
 
 
 def _narrative_block(text: str, start: int, end: int, lang: str, conditional: bool = False) -> bool:

@@ -40,8 +40,9 @@ _ROMAN_HEADING = re.compile(r"^([IVXLC]{1,6})(?:\.|\t|\s{2,}|\s*[-–—]\s+|\s+
 _LETTER_HEADING = re.compile(r"^([A-H])[.\t]\s+(\S.*)$")
 _NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*[a-z]?\)?)\s+(\S.*)$")
 _NUM_PARA = re.compile(r"^(\[?)(\d{1,3})(\.?)(?:\s+|\t)(?=\S)")
-_SUB_ITEM = re.compile(r"^(\[?)\(?((?:[a-z])|(?:[ivx]{1,6}))\)(?:\s+|\t)(?=\S)")
+_SUB_ITEM = re.compile(r"^(\[?)(\(?(?:[a-z]|[ivx]{1,6})\))(?:\s+|\t)(?=\S)")  # label as written
 _BULLET = re.compile(r"^(?:[-*•‣◦▪▫●○■□–—➢➤✓✔►]|\d{1,2}\))(?:\s+|\t)(?=\S)")
+_MARKER_ONLY = re.compile(r"^\[?(?:\d{1,3}\.|\(?(?:[a-z]|[ivx]{1,6})\))$")
 _FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[a-z]|\*{1,3})\s+(?=\S)")
 _TERMINAL = re.compile(r"[.;:!?»\"”)\]]\s*$")
 _MARK_LINE = re.compile(r"^\(\s*(?:adopt|agreed|approuv|convenu)[^)]{0,20}\)\s*\.?$", re.I)
@@ -110,110 +111,150 @@ def _is_furniture(t: str) -> bool:
     return False
 
 
+@dataclass
+class _Reading:
+    """What classifying a line needs to know about the lines before it."""
+
+    repeated: set[str]
+    in_footnotes: bool = False  # between a separator line and the next page's furniture
+    footnote_open: bool = False  # the last footnote line did not end its sentence
+    last_num: int | None = None  # the last numbered paragraph
+    prev_kind: str = "blank"
+    prev_text: str = ""
+    marker: str = ""  # a paragraph number or sub-item letter alone on the line before
+
+
 def classify_lines(lines: list[Line]) -> None:
-    """Set ``kind`` on every line: furniture, heading, para, sub, bullet or text."""
-    counts = Counter(ln.text for ln in lines if ln.text and len(ln.text) < 80)
-    repeated = {
-        t for t, n in counts.items() if n >= 3 and not _looks_like_content(t) and not _MARK_LINE.match(t)
-    }
-    in_footnotes = False
-    prev_footnote_open = False
-    last_num: int | None = None
-    prev_kind = "blank"
-    prev_text = ""
+    """Set ``kind`` on every line: furniture, heading, para, sub, bullet, marker or text."""
+    st = _Reading(_running_lines(lines))
     for i, ln in enumerate(lines):
-        t = ln.text
-        if not t:
+        if not ln.text:
             ln.kind = "blank"
-            prev_kind = "blank"
+            if not st.marker:
+                st.prev_kind = "blank"
             continue
-        if _SEPARATOR.match(t):
-            ln.kind = "furniture"
-            in_footnotes = True
-            prev_footnote_open = False
-            continue
-        if _is_furniture(t) or t in repeated or _TOC_LINE.match(t):
+        if _furniture_or_footnote(ln.text, st):
             ln.kind = "furniture"
             continue
-        if in_footnotes:
-            if _FOOTNOTE_START.match(t) and not _NUM_PARA_CONTINUES(t, last_num):
-                ln.kind = "furniture"
-                prev_footnote_open = not _TERMINAL.search(t)
-                continue
-            if prev_footnote_open or t[:1].islower():
-                ln.kind = "furniture"
-                prev_footnote_open = not _TERMINAL.search(t)
-                continue
-            in_footnotes = False
-        m = _MD_HEADING.match(t)
+        if _MARKER_ONLY.match(ln.text) and _next_text(lines, i) is not None:
+            # PDF text puts « 6. » or « (a) » alone on its line, the paragraph on the next
+            ln.kind, st.marker = "marker", ln.text
+            continue
+        _classify_content_line(lines, i, st)
+        st.marker = ""
+        st.prev_kind, st.prev_text = ln.kind, ln.text
+
+
+def _running_lines(lines: list[Line]) -> set[str]:
+    """Running headers and footers: short lines repeated on many pages, or on every page
+    next to the page furniture (a running title over two lines, in a short document)."""
+    counts = Counter(ln.text for ln in lines if ln.text and len(ln.text) < 80)
+    out = set()
+    for t, n in counts.items():
+        if _MARK_LINE.match(t):
+            continue
+        if n >= 3 and not _looks_like_content(t):
+            out.add(t)
+        elif n >= 2 and all(_near_furniture(lines, i) for i, ln in enumerate(lines) if ln.text == t):
+            out.add(t)
+    return out
+
+
+def _near_furniture(lines: list[Line], i: int) -> bool:
+    near = lines[max(0, i - 4) : i] + lines[i + 1 : i + 5]
+    return any(ln.text and _is_furniture(ln.text) for ln in near)
+
+
+def _furniture_or_footnote(t: str, st: _Reading) -> bool:
+    """Page furniture, or a footnote body between a separator line and the next page."""
+    if _SEPARATOR.match(t):
+        st.in_footnotes, st.footnote_open = True, False
+        return True
+    if _is_furniture(t) or t in st.repeated or _TOC_LINE.match(t):
+        st.in_footnotes = False  # the next page starts: what follows is body text again
+        return True
+    if not st.in_footnotes:
+        return False
+    if (_FOOTNOTE_START.match(t) and not _NUM_PARA_CONTINUES(t, st.last_num)) or st.footnote_open:
+        st.footnote_open = not _TERMINAL.search(t)
+        return True
+    st.in_footnotes = False
+    return False
+
+
+def _next_text(lines: list[Line], i: int) -> Line | None:
+    """The next non-blank line after ``i`` when it is not furniture (within two lines)."""
+    for ln in lines[i + 1 : i + 4]:
+        if ln.text:
+            return None if _is_furniture(ln.text) or _SEPARATOR.match(ln.text) else ln
+    return None
+
+
+def _classify_content_line(lines: list[Line], i: int, st: _Reading) -> None:
+    ln = lines[i]
+    t = f"{st.marker} {ln.text}" if st.marker else ln.text
+    shift = len(t) - len(ln.text)  # the marker is not in this line's text
+    m = _MD_HEADING.match(t)
+    if m and not st.marker:
+        ln.kind, ln.level, ln.label = "heading", len(m.group(1)), _clean_heading(m.group(2))
+        ln.body_start = ln.end - len(m.group(2)) if m.group(2) else ln.end
+        return
+    block_start = (
+        st.prev_kind in ("blank", "heading", "furniture")
+        or bool(_TERMINAL.search(st.prev_text))
+        or (st.prev_kind == "text" and len(st.prev_text) < 60 and _is_title_text(st.prev_text))
+    )
+    if block_start and _numbered_paragraph(lines, i, t, shift, st):
+        return
+    if block_start and not st.marker and _section_heading(lines, i, t):
+        return
+    for kind, rx in (("sub", _SUB_ITEM), ("bullet", _BULLET)):
+        m = rx.match(t)
         if m:
-            ln.kind, ln.level, ln.label = "heading", len(m.group(1)), _clean_heading(m.group(2))
-            ln.body_start = ln.end - len(m.group(2)) if m.group(2) else ln.end
-            prev_kind, prev_text = ln.kind, t
-            continue
-        block_start = (
-            prev_kind in ("blank", "heading", "furniture")
-            or bool(_TERMINAL.search(prev_text))
-            or (prev_kind == "text" and len(prev_text) < 60 and _is_title_text(prev_text))
-        )
-        m = _NUM_PARA.match(t)
-        if m and block_start:
-            n = int(m.group(2))
-            dotted = bool(m.group(3))
-            rest = t[m.end() :]
-            seq_ok = (
-                last_num is None or n == last_num + 1 or n == 1 or (dotted and last_num < n <= last_num + 3)
-            )
-            short_title = _is_title_text(rest) and _next_is_block_start(lines, i)
-            if seq_ok and not short_title and (dotted or rest[:1].isupper() or rest[:1] in '«"['):
-                ln.kind, ln.label = "para", str(n)
-                ln.body_start = ln.start + m.end()
-                last_num = n
-                prev_kind, prev_text = ln.kind, t
-                continue
-        m = _ROMAN_HEADING.match(t)
-        if (
-            m
-            and block_start
-            and (
-                _is_title_text(m.group(2))
-                or (
-                    "\t" in t[: m.start(2)]
-                    and len(t) < 300
-                    and not _TERMINAL.search(t)
-                    and m.group(2)[:1].isupper()
-                )
-            )
-        ):
-            ln.kind, ln.level, ln.label = "heading", 2, f"{m.group(1)}. {_clean_heading(m.group(2))}"
-            prev_kind, prev_text = ln.kind, t
-            continue
-        m = _LETTER_HEADING.match(t)
-        if m and _is_title_text(m.group(2)) and block_start:
-            ln.kind, ln.level, ln.label = "heading", 3, f"{m.group(1)}. {_clean_heading(m.group(2))}"
-            prev_kind, prev_text = ln.kind, t
-            continue
-        m = _NUM_HEADING.match(t)
-        if m and _is_title_text(m.group(2)) and block_start and _next_is_block_start(lines, i):
-            ln.kind, ln.level = "heading", 2 + m.group(1).count(".") + (1 if m.group(1)[-1:].isalpha() else 0)
-            ln.label = f"{m.group(1)} {_clean_heading(m.group(2))}"
-            prev_kind, prev_text = ln.kind, t
-            continue
-        m = _SUB_ITEM.match(t)
-        if m:
-            ln.kind, ln.label = "sub", m.group(2)
-            ln.body_start = ln.start + m.end()
-            prev_kind, prev_text = ln.kind, t
-            continue
-        m = _BULLET.match(t)
-        if m:
-            ln.kind = "bullet"
-            ln.body_start = ln.start + m.end()
-            prev_kind, prev_text = ln.kind, t
-            continue
-        ln.kind = "text"
-        ln.body_start = ln.start
-        prev_kind, prev_text = ln.kind, t
+            ln.kind, ln.label = kind, m.group(2) if kind == "sub" else ""
+            ln.body_start = ln.start + max(0, m.end() - shift)
+            return
+    ln.kind, ln.body_start = "text", ln.start
+
+
+def _numbered_paragraph(lines: list[Line], i: int, t: str, shift: int, st: _Reading) -> bool:
+    """``71. Text`` (or ``71 Text`` in drafts) that follows the running paragraph sequence."""
+    ln = lines[i]
+    m = _NUM_PARA.match(t)
+    if not m:
+        return False
+    n, dotted, rest = int(m.group(2)), bool(m.group(3)), t[m.end() :]
+    last = st.last_num
+    seq_ok = last is None or n == last + 1 or n == 1 or (dotted and last < n <= last + 3)
+    short_title = _is_title_text(rest) and _next_is_block_start(lines, i) and not st.marker
+    if not seq_ok or short_title or not (dotted or rest[:1].isupper() or rest[:1] in '«"['):
+        return False
+    ln.kind, ln.label = "para", str(n)
+    ln.body_start = ln.start + max(0, m.end() - shift)
+    st.last_num = n
+    return True
+
+
+def _section_heading(lines: list[Line], i: int, t: str) -> bool:
+    """Roman (``IV.``), lettered (``A.``) and numbered (``3.2``) section titles."""
+    ln = lines[i]
+    m = _ROMAN_HEADING.match(t)
+    if m and (
+        _is_title_text(m.group(2))
+        or ("\t" in t[: m.start(2)] and len(t) < 300 and not _TERMINAL.search(t) and m.group(2)[:1].isupper())
+    ):
+        ln.kind, ln.level, ln.label = "heading", 2, f"{m.group(1)}. {_clean_heading(m.group(2))}"
+        return True
+    m = _LETTER_HEADING.match(t)
+    if m and _is_title_text(m.group(2)):
+        ln.kind, ln.level, ln.label = "heading", 3, f"{m.group(1)}. {_clean_heading(m.group(2))}"
+        return True
+    m = _NUM_HEADING.match(t)
+    if m and _is_title_text(m.group(2)) and _next_is_block_start(lines, i):
+        ln.kind, ln.level = "heading", 2 + m.group(1).count(".") + (1 if m.group(1)[-1:].isalpha() else 0)
+        ln.label = f"{m.group(1)} {_clean_heading(m.group(2))}"
+        return True
+    return False
 
 
 def _NUM_PARA_CONTINUES(t: str, last_num: int | None) -> bool:
@@ -257,7 +298,8 @@ def _next_is_block_start(lines: list[Line], i: int) -> bool:
             return True
         t = ln.text
         return bool(
-            _NUM_PARA.match(t)
+            _MARKER_ONLY.match(t)
+            or _NUM_PARA.match(t)
             or _BULLET.match(t)
             or _SUB_ITEM.match(t)
             or _MD_HEADING.match(t)
@@ -272,77 +314,105 @@ def _next_is_block_start(lines: list[Line], i: int) -> bool:
 def build_blocks(text: str) -> list[Block]:
     lines = split_lines(text)
     classify_lines(lines)
-    raw: list[list[Line]] = []
-    prev: Line | None = None
-    gap = False
-    lengths = sorted(len(ln.text) for ln in lines if ln.kind == "text" and len(ln.text) > 20)
-    median = lengths[len(lengths) // 2] if lengths else 80
-    one_line_paragraphs = median > 200
-    for li, ln in enumerate(lines):
-        if ln.kind == "blank":
-            gap = True
-            continue
-        if ln.kind == "furniture":
-            continue
-        if raw and _MARK_LINE.match(ln.text):
-            raw[-1].append(ln)  # « (Adopté) » alone on its line belongs to the paragraph above
-            prev = ln
-            gap = False
-            continue
-        if ln.kind == "text" and prev is not None and not gap and raw and ln.text[:1].isupper():
-            # no blank line: does the previous line end its paragraph?
-            pt = prev.text
-            if one_line_paragraphs:
-                gap = True
-            elif len(ln.text) < 60 and _is_title_text(ln.text) and _next_is_block_start(lines, li):
-                gap = True  # a title line between two blocks
-            elif _TERMINAL.search(pt) and pt[-1] in ".!?:»)" and len(pt) < 0.7 * median:
-                gap = True
-            elif (
-                not _TERMINAL.search(pt)
-                and pt[-1:] not in ",-"
-                and len(pt) < 0.6 * median
-                and len(raw[-1]) == 1
-                and _is_title_text(pt)
-            ):
-                gap = True
-        starts = ln.kind in ("heading", "para", "sub", "bullet")
-        if ln.kind == "text" and raw and prev is not None:
-            last = raw[-1]
-            cont_lower = ln.text[:1].islower() or ln.text[:1] in ",;)"
-            if not gap:
-                starts = False
-            elif cont_lower and last[0].kind != "heading":
-                starts = False  # paragraph split by a page break or a stray blank line
-            elif cont_lower and last[0].kind == "heading":
-                # continuation of the paragraph before the heading (PDF page break)
-                for j in range(len(raw) - 1, -1, -1):
-                    if raw[j][0].kind != "heading":
-                        if not _TERMINAL.search(raw[j][-1].text):
-                            raw[j].append(ln)
-                            ln = None
-                        break
-                if ln is None:
-                    gap = False
-                    continue
-                starts = True
-            else:
-                starts = True
-        elif ln.kind == "text":
-            starts = True
-        if starts or not raw:
-            raw.append([ln])
-        else:
-            if raw[-1][0].kind == "heading":
-                raw.append([ln])
-            else:
-                raw[-1].append(ln)
-        prev = ln
-        gap = False
-    blocks = [_make_block(group) for group in raw]
+    blocks = [_make_block(group) for group in _group_lines(lines)]
     _promote_title_lines(blocks)
     _assign_locators(blocks)
     return blocks
+
+
+@dataclass
+class _Grouping:
+    """Lines gathered into blocks so far, and what lay between the last line and the next."""
+
+    median: int  # median length of text lines: a shorter line may end its paragraph
+    raw: list[list[Line]] = field(default_factory=list)
+    prev: Line | None = None
+    gap: bool = False  # a blank line since ``prev``
+    page_break: bool = False  # page furniture since ``prev``
+
+
+_FOOTNOTE_MARK_END = re.compile(r"(?<=[\w,;.:”\"»)])\s?\d{1,3}$")
+
+
+def _group_lines(lines: list[Line]) -> list[list[Line]]:
+    lengths = sorted(len(ln.text) for ln in lines if ln.kind == "text" and len(ln.text) > 20)
+    g = _Grouping(lengths[len(lengths) // 2] if lengths else 80)
+    for li, ln in enumerate(lines):
+        if ln.kind == "blank":
+            g.gap = True
+            continue
+        if ln.kind in ("furniture", "marker"):
+            g.page_break = g.page_break or ln.kind == "furniture"
+            continue
+        if g.raw and _MARK_LINE.match(ln.text):
+            g.raw[-1].append(ln)  # « (Adopté) » alone on its line belongs to the paragraph above
+        elif ln.kind == "text" and g.raw and _continues_across_page(g):
+            g.raw[-1].append(ln)
+        elif not _place_line(lines, li, g):
+            g.gap = g.page_break = False
+            continue
+        g.prev = ln
+        g.gap = g.page_break = False
+    return g.raw
+
+
+def _continues_across_page(g: _Grouping) -> bool:
+    """A page break inside a sentence: the block before it stops on a word, not on the
+    punctuation that ends resolution paragraphs (« , » « ; » « . »), footnote marks aside."""
+    last = g.raw[-1]
+    if not g.page_break or last[0].kind == "heading":
+        return False
+    end = _FOOTNOTE_MARK_END.sub("", last[-1].text).rstrip()
+    return end[-1:].isalnum() or end.endswith("-")
+
+
+def _place_line(lines: list[Line], li: int, g: _Grouping) -> bool:
+    """Start a block with line ``li`` or add it to the last one; False when it went to an
+    earlier block (the end of a paragraph interrupted by a heading)."""
+    ln = lines[li]
+    if ln.kind == "text" and g.prev is not None and not g.gap and g.raw and ln.text[:1].isupper():
+        g.gap = _line_ends_paragraph(lines, li, g)
+    starts = ln.kind in ("heading", "para", "sub", "bullet") or not g.raw or g.prev is None
+    if ln.kind == "text" and g.raw and g.prev is not None:
+        cont_lower = ln.text[:1].islower() or ln.text[:1] in ",;)"
+        if not g.gap:
+            starts = False
+        elif cont_lower and g.raw[-1][0].kind != "heading":
+            starts = False  # paragraph split by a page break or a stray blank line
+        elif cont_lower:
+            # continuation of the paragraph before the heading (PDF page break)
+            for group in reversed(g.raw):
+                if group[0].kind != "heading":
+                    if not _TERMINAL.search(group[-1].text):
+                        group.append(ln)
+                        return False
+                    break
+            starts = True
+        else:
+            starts = True
+    if starts or g.raw[-1][0].kind == "heading":
+        g.raw.append([ln])
+    else:
+        g.raw[-1].append(ln)
+    return True
+
+
+def _line_ends_paragraph(lines: list[Line], li: int, g: _Grouping) -> bool:
+    """No blank line before ``li``: does the previous line end its paragraph?"""
+    ln, pt = lines[li], g.prev.text
+    if g.median > 200:
+        return True  # one paragraph a line
+    if len(ln.text) < 60 and _is_title_text(ln.text) and _next_is_block_start(lines, li):
+        return True  # a title line between two blocks
+    if _TERMINAL.search(pt) and pt[-1] in ".!?:»)" and len(pt) < 0.7 * g.median:
+        return True
+    return (
+        not _TERMINAL.search(pt)
+        and pt[-1:] not in ",-"
+        and len(pt) < 0.6 * g.median
+        and len(g.raw[-1]) == 1
+        and _is_title_text(pt)
+    )
 
 
 def _make_block(group: list[Line]) -> Block:
@@ -427,7 +497,7 @@ def _assign_locators(blocks: list[Block]) -> None:
             if sub_parent >= 0:
                 blocks[sub_parent].children.append(i)
             base = f"§{para_num} " if para_num else _path_locator(b.heading_path, counter, "¶")
-            b.locator = f"{base.rstrip()} {b.label})".strip() if para_num else f"{base} ({b.label})"
+            b.locator = f"{base.rstrip()} {b.label}"
         elif b.kind == "bullet":
             counter += 1
             if sub_parent >= 0 and blocks[sub_parent].text.rstrip().endswith(":"):
