@@ -154,6 +154,46 @@ def test_sigterm_leaves_nothing_behind_and_restart_keeps_everything(tmp_path):
         second.stop()
 
 
+def _descendants(pid: int) -> dict[int, str]:
+    """Every process under `pid`, with its command line."""
+    found: dict[int, str] = {}
+    pending = [pid]
+    while pending:
+        for child in _children(pending.pop()):
+            command = subprocess.run(
+                ["ps", "-ww", "-o", "args=", "-p", str(child)], capture_output=True, text=True
+            )
+            found[child] = command.stdout.strip()
+            pending.append(child)
+    return found
+
+
+def test_sigkill_leaves_no_process_behind(tmp_path):
+    process = SuiviProcess(tmp_path / "data", {"SUIVI_LOAD_SAMPLES": "0"})
+    process.start()
+    tree: dict[int, str] = {}
+
+    def started() -> bool:
+        tree.update(_descendants(process.process.pid))
+        commands = " ".join(tree.values())
+        return "nats-server" in commands and "resource_tracker" in commands and "spawn_main" in commands
+
+    try:
+        wait_until(started, timeout=60, what="nats-server, the extraction worker and its resource tracker")
+        process.process.kill()
+        process.process.wait()
+        wait_until(
+            lambda: not any(_alive(pid) for pid in tree),
+            timeout=15,
+            what=f"every child to die with it: {tree}",
+        )
+    finally:
+        for pid in tree:  # never leave one behind, even when the test fails
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        process.stop()
+
+
 def test_no_token_signed_with_the_public_placeholder(tmp_path):
     """Without SUIVI_SECRET_KEY, `suivi run` signs with a key of its own, kept in the data dir."""
     import jwt

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import shutil
 import signal
 import socket
@@ -10,6 +9,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from .processes import die_with_parent
 
 
 def free_port() -> int:
@@ -27,9 +28,8 @@ def nats_server_binary() -> str:
 
 
 def _die_with_parent() -> None:
-    # Linux: if the parent dies, even by SIGKILL, the kernel sends the server SIGTERM.
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    # If the parent dies, even by SIGKILL, the server gets SIGTERM and shuts its store down cleanly.
+    die_with_parent(signal.SIGTERM)
 
 
 class EmbeddedNats:

@@ -2,9 +2,16 @@
 
 Untrusted files go through PDF/DOCX/HTML parsers and an NLP pipeline; a hostile or broken
 file must not take the service down. One long-lived worker process (spawned, so it shares
-nothing with the server) loads spaCy once and runs every document under an address-space
-limit (RLIMIT_AS) and, from the caller's side, a wall-clock timeout. A worker that dies or
-overruns is killed and replaced by a fresh one before the next document.
+nothing with the server) loads spaCy once and runs every document under a memory limit
+(RLIMIT_DATA) and, from the caller's side, a wall-clock timeout. A worker that dies or
+overruns is killed and replaced by a fresh one before the next document; one whose parent
+dies, even by SIGKILL, is killed by the kernel.
+
+The limit is set once the extractor is loaded, and counts writable memory, not address space:
+native libraries (BLAS, Rust extensions, allocators) reserve address space at import by CPU
+model and core count, so an address-space limit that fits one x86-64 machine kills the import
+on another. What a document makes the worker allocate is what the limit bounds, and the worker
+checks at start that the limit leaves a document room above what the loaded extractor uses.
 
 The functions run in the child return plain dicts ({"ok": True, ...} or {"ok": False,
 "error": message}), so nothing but built-in types crosses the process boundary.
@@ -15,14 +22,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import resource
+import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any
 
+from suivi_kit.processes import die_with_parent
+
 log = logging.getLogger(__name__)
 
 WARM_UP_TIMEOUT = 180.0
+# Least memory a document may use beyond the loaded extractor (about 350 MB once warm, on
+# x86-64); a limit leaving less is a configuration mistake, reported rather than applied.
+DOCUMENT_HEADROOM_MB = 256
 _WARM_TEXT = "Les États membres s'engagent à renforcer le Forum sur la gouvernance de l'Internet d'ici 2030."
 
 
@@ -45,10 +59,12 @@ class WorkerCrashed(IsolationError):
 _extractor: Any = None
 _memory_mb = 0
 _warm_error: str | None = None
+_limit_error: str | None = None
 
 
-def _initialize(memory_mb: int) -> None:
-    global _memory_mb
+def _initialize(memory_mb: int, parent_pid: int) -> None:
+    die_with_parent(signal.SIGKILL, parent_pid)
+    global _memory_mb, _warm_error, _limit_error
     _memory_mb = memory_mb
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
@@ -56,17 +72,32 @@ def _initialize(memory_mb: int) -> None:
         os.nice(5)  # documents wait a little rather than the API
     except OSError:
         pass
-    if memory_mb > 0:
-        import resource
-
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    global _warm_error
     try:
         _get_extractor().extract(_WARM_TEXT, doc="warm-up", language="fr")
     except Exception as exc:  # the worker still runs; the documents will report the cause
         _warm_error = f"{type(exc).__name__}: {exc}"[:300]
         log.exception("warming the extractor failed")
+    if memory_mb > 0:
+        loaded_mb = _writable_memory_mb()
+        if memory_mb < loaded_mb + DOCUMENT_HEADROOM_MB:
+            _limit_error = (
+                f"The extraction memory limit of {memory_mb} MB (SUIVI_EXTRACTION_MEMORY_MB) leaves "
+                f"less than {DOCUMENT_HEADROOM_MB} MB for a document beyond the {loaded_mb} MB the "
+                f"loaded extractor uses on this machine; set it to at least "
+                f"{loaded_mb + DOCUMENT_HEADROOM_MB}."
+            )
+            return
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _writable_memory_mb() -> int:
+    """What RLIMIT_DATA counts: this process's private writable mappings (VmData), in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) // 1024
+    raise RuntimeError("VmData is missing from /proc/self/status")
 
 
 def _get_extractor() -> Any:
@@ -79,18 +110,17 @@ def _get_extractor() -> Any:
 
 
 def ping() -> dict[str, Any]:
-    """The worker's pid, its address-space limit in bytes (-1: none) and whether the extractor loaded."""
-    import resource
-
+    """The worker's pid, its memory limit in bytes (-1: none), whether the extractor loaded and fits."""
     return {
         "pid": os.getpid(),
-        "memory_limit": resource.getrlimit(resource.RLIMIT_AS)[0],
+        "memory_limit": resource.getrlimit(resource.RLIMIT_DATA)[0],
         "warm_error": _warm_error,
+        "limit_error": _limit_error,
     }
 
 
 def _is_memory_error(exc: BaseException) -> bool:
-    # Native code under RLIMIT_AS fails in its own words ("Could not reserve memory block"...).
+    # Native code under the limit fails in its own words ("Could not reserve memory block"...).
     message = str(exc).lower()
     return isinstance(exc, MemoryError) or "memory" in message or "cannot allocate" in message
 
@@ -103,6 +133,8 @@ def _out_of_memory() -> dict[str, Any]:
 
 
 def read(data: bytes, filename: str, content_type: str | None) -> dict[str, Any]:
+    if _limit_error:
+        return {"ok": False, "error": _limit_error}
     try:
         from .extraction import UnreadableDocument, read_document
     except Exception as exc:
@@ -124,6 +156,8 @@ def read(data: bytes, filename: str, content_type: str | None) -> dict[str, Any]
 
 
 def extract(text: str, name: str, language: str | None) -> dict[str, Any]:
+    if _limit_error:
+        return {"ok": False, "error": _limit_error}
     try:
         from .extraction import UnsupportedLanguage
     except Exception as exc:
@@ -141,8 +175,7 @@ def extract(text: str, name: str, language: str | None) -> dict[str, Any]:
         if _warm_error is not None:
             return {
                 "ok": False,
-                "error": f"The extractor could not start within the {_memory_mb} MB memory limit "
-                f"of its worker process ({_warm_error}).",
+                "error": f"The extractor could not start in its worker process ({_warm_error}).",
             }
         return {"ok": False, "error": f"Extraction failed on this document ({type(exc).__name__})."}
     return {"ok": True, "items": [item.to_dict() for item in found]}
@@ -175,14 +208,16 @@ class IsolatedWorker:
                 max_workers=1,
                 mp_context=get_context("spawn"),
                 initializer=_initialize,
-                initargs=(self._memory_mb,),
+                initargs=(self._memory_mb, os.getpid()),
             )
             self._pool = pool
             try:
-                await asyncio.wait_for(asyncio.wrap_future(pool.submit(ping)), WARM_UP_TIMEOUT)
+                info = await asyncio.wait_for(asyncio.wrap_future(pool.submit(ping)), WARM_UP_TIMEOUT)
             except (TimeoutError, BrokenProcessPool) as exc:
                 self._discard()
                 raise WorkerCrashed("The extraction process could not be started.") from exc
+            if info["limit_error"]:
+                log.error("%s Every document will fail until then.", info["limit_error"])
 
     async def call(self, function, *args: Any, timeout: float) -> dict[str, Any]:
         future = await self._submit(function, *args)
