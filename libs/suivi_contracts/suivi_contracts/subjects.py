@@ -1,4 +1,4 @@
-"""Event types (each also the NATS subject it is published on) and durable consumer names."""
+"""Event types, each also the NATS subject it is published on (payloads: events/, consumers: consumers.py)."""
 
 from __future__ import annotations
 
