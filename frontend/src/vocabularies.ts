@@ -1,7 +1,9 @@
 /**
  * Controlled vocabularies of Suivi (see eval/ANNOTATION.md and docs/api.md),
  * with their French and English labels. The i18n messages are generated from
- * this module, so a new term needs adding here only.
+ * this module, so a new term needs adding here only. The terms of the
+ * contracts (libs/suivi_contracts) must match them, in their order:
+ * tests/test_vocabularies_ts.py checks it.
  */
 export interface Term {
     id: string;
@@ -19,7 +21,7 @@ export const STATUSES: Term[] = [
     { id: 'abandoned', fr: 'Abandonné', en: 'Abandoned' },
 ];
 
-/** Moving to one of these statuses requires evidence (API.md, status_changes). */
+/** Moving to one of these statuses requires evidence (docs/api.md, status_changes). */
 export const EVIDENCE_REQUIRED_STATUSES = ['partially_achieved', 'achieved', 'abandoned'];
 
 export const KINDS: Term[] = [
@@ -109,8 +111,11 @@ export const EVENT_TYPES: Term[] = [
     { id: 'suivi.commitment.updated', fr: 'Engagement modifié', en: 'Commitment updated' },
     { id: 'suivi.commitment.source_added', fr: 'Source ajoutée', en: 'Source added' },
     { id: 'suivi.commitment.status_changed', fr: 'Statut changé', en: 'Status changed' },
+    { id: 'suivi.commitment.deleted', fr: 'Engagement supprimé', en: 'Commitment deleted' },
     { id: 'suivi.evidence.added', fr: 'Preuve ajoutée', en: 'Evidence added' },
     { id: 'suivi.commitment.deadline_due', fr: 'Échéance atteinte', en: 'Deadline due' },
+    { id: 'suivi.digest.weekly', fr: 'Bilan hebdomadaire', en: 'Weekly digest' },
+    { id: 'suivi.subscription.disabled', fr: 'Abonnement désactivé', en: 'Subscription disabled' },
     { id: 'suivi.webhook.test', fr: 'Test de webhook', en: 'Webhook test' },
 ];
 
