@@ -249,8 +249,8 @@ STATUS_WEIGHTS = {
 
 def build_rows(n_commitments: int, n_changes: int, gen: Generator):
     """Rows for commitments, commitment_tags, sources and status_changes (ids assigned here)."""
-    from suivi_commitments import repository
-    from suivi_commitments.consolidation import deadline_date, fingerprint, title_from_text
+    from suivi_commitments.commitments import repository
+    from suivi_commitments.consolidation.matching import deadline_date, fingerprint, title_from_text
 
     rng = gen.rng
     epoch = datetime(2023, 1, 1, tzinfo=UTC)
@@ -341,8 +341,9 @@ def build_rows(n_commitments: int, n_changes: int, gen: Generator):
 async def seed(url: str, rows) -> dict[str, float]:
     """Migrate the service's database and fill it with `rows` (from build_rows); return timings."""
     from sqlalchemy import text
+    from suivi_commitments.commitments.models import Commitment, CommitmentTag, Source
     from suivi_commitments.main import MIGRATIONS, NAME
-    from suivi_commitments.models import Commitment, CommitmentTag, Source, StatusChange
+    from suivi_commitments.status_changes.models import StatusChange
     from suivi_kit.db import create_engine, migrate
 
     timings = {}
@@ -542,7 +543,7 @@ class Capture:
 
 async def capture_reads(engine, sessions, kinds_requests: dict[str, list]) -> dict[str, list]:
     """For each read operation, the statements the router + repository issue, per request variant."""
-    from suivi_commitments import repository, service
+    from suivi_commitments.commitments import repository, service
     from suivi_kit.listing import ListQuery
 
     capture = Capture(engine)
@@ -619,7 +620,9 @@ def replay_reads(engine, variants: list[list[tuple[str, object]]]):
 def replay_status_change(engine, jobs: list[dict]):
     """The statements service.change_status issues (ORM unit of work), as SQLAlchemy core."""
     from sqlalchemy import insert, select, update
-    from suivi_commitments.models import AuditEntry, Commitment, Source, StatusChange
+    from suivi_commitments.commitments.models import Commitment, Source
+    from suivi_commitments.status_changes.models import StatusChange
+    from suivi_commitments.users.models import AuditEntry
     from suivi_kit.db import write_lock
     from suivi_kit.events import new_event, utcnow
     from suivi_kit.outbox import OutboxMessage

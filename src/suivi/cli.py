@@ -232,8 +232,9 @@ def _extract(args) -> int:
 
 async def _create_user(args) -> int:
     from suivi_commitments.main import MIGRATIONS, NAME
-    from suivi_commitments.schemas import UserCreate
-    from suivi_commitments.service import Actor, create_user
+    from suivi_commitments.users.audit import Actor
+    from suivi_commitments.users.schemas import UserCreate
+    from suivi_commitments.users.service import create_user
     from suivi_kit.db import create_engine, migrate, session_factory, transaction
     from suivi_kit.errors import AppError
 

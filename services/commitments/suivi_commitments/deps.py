@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.auth import Principal
 from suivi_kit.db import transaction
 
-from .service import Actor
+from .users.audit import Actor
 
 
 @asynccontextmanager
@@ -27,8 +27,12 @@ async def reading(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+def remote_addr(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
 def actor(request: Request, principal: Principal) -> Actor:
-    return Actor(principal.username, request.client.host if request.client else None)
+    return Actor(principal.username, remote_addr(request))
 
 
 @asynccontextmanager

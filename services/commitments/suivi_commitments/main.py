@@ -5,32 +5,40 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import zlib
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from nats.aio.msg import Msg
-from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import IntegrityError
 from suivi_contracts import subjects
-from suivi_kit.auth import Principal, hash_password
+from suivi_kit.auth import Principal
 from suivi_kit.db import create_engine, for_reads, migrate, ping, session_factory, transaction
-from suivi_kit.errors import Unauthorized
-from suivi_kit.events import CloudEvent
-from suivi_kit.messaging import PermanentFailure, connect, consume, ensure_stream
-from suivi_kit.outbox import OutboxRelay, first_delivery
+from suivi_kit.messaging import connect, consume, ensure_stream
+from suivi_kit.outbox import OutboxRelay
 from suivi_kit.settings import Settings
 from suivi_kit.web import create_service_app
 
-from . import repository, service
-from .archiver import run_archiver
-from .models import User
-from .routers import auth, commitments, evidence, stats, status_changes, users
+from .commitments.router import router as commitments_router
+from .commitments.router import stats_router
+from .consolidation import consumer as extracted
+from .status_changes.archiver import run_archiver
+from .status_changes.router import evidence_router
+from .status_changes.router import router as status_changes_router
+from .users import service as users
+from .users.router import auth_router
+from .users.router import router as users_router
 
 log = logging.getLogger(__name__)
 NAME = "commitments"
 MIGRATIONS = Path(__file__).parent / "migrations"
+ROUTERS = (
+    auth_router,
+    commitments_router,
+    status_changes_router,
+    evidence_router,
+    users_router,
+    stats_router,
+)
 
 
 async def ensure_admin(sessions, settings: Settings) -> str | None:
@@ -38,56 +46,19 @@ async def ensure_admin(sessions, settings: Settings) -> str | None:
     password = settings.admin_password or secrets.token_urlsafe(12)
     try:
         async with transaction(sessions) as session:
-            if await repository.count_users(session):
+            if not await users.create_first_admin(session, password):
                 return None
-            session.add(User(username="admin", password_hash=hash_password(password), role="admin"))
     except IntegrityError:  # a replica starting at the same moment created it first
         return None
     return None if settings.admin_password else password
 
 
-CONSOLIDATION_LOCK = zlib.crc32(b"suivi-consolidation")
-
-
-async def serialise_consolidation(session) -> None:
-    """Replicas consolidate one item at a time: two that looked for the same commitment at
-    once would both create it. (SQLite's write lock already serialises one process.)"""
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CONSOLIDATION_LOCK})
-
-
-ACCOUNT = select(User.username, User.role, User.active).where(User.id == bindparam("id"))
-
-
 def make_account_check(app: FastAPI):
     async def check_account(principal: Principal) -> None:
-        # A plain connection: an ORM session costs more than the query on every request.
         async with app.state.read_engine.connect() as connection:
-            user = (await connection.execute(ACCOUNT, {"id": principal.user_id})).first()
-        if (
-            user is None
-            or not user.active
-            or user.role != principal.role
-            or user.username != principal.username
-        ):
-            raise Unauthorized("This account was removed, disabled or changed; please log in again.")
+            await users.check_account(connection, principal)
 
     return check_account
-
-
-def make_extracted_handler(app: FastAPI):
-    async def handle(event: CloudEvent, _: Msg) -> None:
-        if event.type != subjects.COMMITMENT_EXTRACTED:
-            return
-        if not event.data.get("extraction_id") or not event.data.get("text"):
-            raise PermanentFailure(f"extracted event {event.id} lacks extraction_id or text")
-        async with transaction(app.state.sessions) as session:
-            await serialise_consolidation(session)
-            if await first_delivery(session, "commitments.extracted", event.id):
-                await service.consolidate_extracted(session, event.data)
-        app.state.relay.wake()
-
-    return handle
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -121,8 +92,8 @@ def create_app(settings: Settings) -> FastAPI:
                 consume(
                     js,
                     subject=subjects.COMMITMENT_EXTRACTED,
-                    durable="commitments-extracted",
-                    handler=make_extracted_handler(app),
+                    durable=extracted.DURABLE,
+                    handler=extracted.make_extracted_handler(app),
                     stop=stop,
                 ),
                 name="commitments-consumer",
@@ -151,6 +122,6 @@ def create_app(settings: Settings) -> FastAPI:
             raise ConnectionError("NATS is not connected")
 
     app = create_service_app(NAME, settings, lifespan, {"database": database_ready, "nats": nats_ready})
-    for module in (auth, commitments, status_changes, evidence, users, stats):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

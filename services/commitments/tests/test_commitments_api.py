@@ -198,7 +198,7 @@ async def test_cached_pages_follow_writes_from_any_replica(client, settings, app
 
 async def test_far_pages_are_the_same_slices(client, monkeypatch):
     """Pages past DEEP_PAGE are read ids first (another statement): same rows, same order."""
-    from suivi_commitments import repository
+    from suivi_commitments.commitments import repository
 
     for i in range(7):
         await create(

@@ -3,7 +3,7 @@
 import json
 
 import nats
-from suivi_commitments.consolidation import content_tokens, similarity, title_from_text
+from suivi_commitments.consolidation.matching import content_tokens, similarity, title_from_text
 from suivi_contracts.subjects import COMMITMENT_EXTRACTED
 from suivi_kit.events import new_event
 from suivi_kit.messaging import publish

@@ -1,7 +1,6 @@
 """The hand-written migration creates exactly the tables the models describe."""
 
-from suivi_commitments import models  # noqa: F401 - registers the tables
-from suivi_commitments.main import MIGRATIONS, NAME
+from suivi_commitments.main import MIGRATIONS, NAME  # imports every domain's models: registers the tables
 from suivi_kit.db import create_engine, migrate
 from suivi_kit.testing import migration_drift
 

@@ -1,16 +1,31 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from suivi_kit.auth import Admin
-from suivi_kit.errors import Invalid, NotFound
+from suivi_kit.auth import Admin, Viewer
+from suivi_kit.errors import Unauthorized
 from suivi_kit.listing import ListQuery, list_query, set_content_range
 
-from .. import repository, service
-from ..deps import actor, reading, writing
-from ..models import AuditEntry, User
-from ..schemas import AuditPublic, UserCreate, UserPublic, UserUpdate
+from ..deps import actor, reading, remote_addr, writing
+from . import repository, service
+from .schemas import AuditPublic, LoginRequest, LoginResponse, UserCreate, UserPublic, UserUpdate
 
+auth_router = APIRouter(prefix="/api/auth", tags=["auth"])
 router = APIRouter(prefix="/api", tags=["users"])
+
+
+@auth_router.post("/login", response_model=LoginResponse)
+async def login(request: Request, credentials: LoginRequest):
+    """Repeated failures lock the account for a while: guessing passwords stays slow."""
+    async with writing(request) as session:
+        granted = await service.login(session, credentials, request.app.state.settings, remote_addr(request))
+    if granted is None:  # raised after the commit, so the failure count is kept
+        raise Unauthorized("Invalid username or password.")
+    return granted
+
+
+@auth_router.get("/me")
+async def me(principal: Viewer) -> dict[str, str]:
+    return {"username": principal.username, "role": principal.role}
 
 
 @router.get("/users", response_model=list[UserPublic])
@@ -18,7 +33,7 @@ async def list_users(
     request: Request, response: Response, _: Admin, query: Annotated[ListQuery, Depends(list_query)]
 ):
     async with reading(request) as session:
-        rows, total = await repository.list_simple(session, User, query, "users")
+        rows, total = await repository.list_users(session, query)
     set_content_range(response, query, "users", total, len(rows))
     return rows
 
@@ -26,10 +41,7 @@ async def list_users(
 @router.get("/users/{user_id}", response_model=UserPublic)
 async def get_user(request: Request, user_id: int, _: Admin):
     async with reading(request) as session:
-        user = await session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"User {user_id} does not exist.")
-    return user
+        return await service.get_user(session, user_id)
 
 
 @router.post("/users", response_model=UserPublic, status_code=201)
@@ -41,21 +53,13 @@ async def create_user(request: Request, data: UserCreate, principal: Admin):
 @router.put("/users/{user_id}", response_model=UserPublic)
 async def update_user(request: Request, user_id: int, data: UserUpdate, principal: Admin):
     async with writing(request) as session:
-        addr = actor(request, principal).remote_addr
-        return await service.update_user(session, user_id, data, principal, addr)
+        return await service.update_user(session, user_id, data, actor(request, principal))
 
 
 @router.delete("/users/{user_id}", response_model=UserPublic)
 async def delete_user(request: Request, user_id: int, principal: Admin):
     async with writing(request) as session:
-        user = await session.get(User, user_id)
-        if user is None:
-            raise NotFound(f"User {user_id} does not exist.")
-        if user.username == principal.username:
-            raise Invalid("You cannot delete your own account.")
-        await session.delete(user)
-        service.audit(session, actor(request, principal), "delete", "users", user_id)
-        return user
+        return await service.delete_user(session, user_id, actor(request, principal))
 
 
 @router.get("/audit", response_model=list[AuditPublic], tags=["audit"])
@@ -63,6 +67,6 @@ async def list_audit(
     request: Request, response: Response, _: Admin, query: Annotated[ListQuery, Depends(list_query)]
 ):
     async with reading(request) as session:
-        rows, total = await repository.list_simple(session, AuditEntry, query, "audit")
+        rows, total = await repository.list_audit(session, query)
     set_content_range(response, query, "audit", total, len(rows))
     return rows

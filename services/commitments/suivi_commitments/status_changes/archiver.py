@@ -9,7 +9,6 @@ import logging
 from bs4 import BeautifulSoup
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from suivi_kit.db import transaction
-from suivi_kit.events import utcnow
 from suivi_kit.safe_http import FetchFailed, fetch
 from suivi_kit.settings import Settings
 
@@ -49,11 +48,7 @@ async def archive_one(sessions: async_sessionmaker, settings: Settings, evidence
     except FetchFailed as exc:
         values = {"archive_status": "failed", "archive_error": str(exc)[:500]}
     async with transaction(sessions) as session:
-        row = await session.get(Evidence, evidence.id)
-        if row is not None:
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.archived_at = utcnow()
+        await repository.record_archive(session, evidence.id, values)
 
 
 async def run_archiver(sessions: async_sessionmaker, settings: Settings, stop: asyncio.Event) -> None:

@@ -1,23 +1,19 @@
 import csv
-import hashlib
 import io
-import json
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import TypeAdapter
 from suivi_kit.auth import Admin, Monitor, Viewer
-from suivi_kit.errors import NotFound
 from suivi_kit.listing import ListQuery, list_query, parse_list_query
 
-from .. import repository, revision_cache, service
-from ..deps import actor, reading, writing
-from ..schemas import CommitmentCreate, CommitmentPublic, CommitmentUpdate
+from ..deps import actor, long_reading, reading, writing
+from . import service
+from .schemas import CommitmentCreate, CommitmentPublic, CommitmentUpdate
+from .stats import dashboard
 
 router = APIRouter(prefix="/api/commitments", tags=["commitments"])
-PUBLIC_LIST = TypeAdapter(list[CommitmentPublic])
+stats_router = APIRouter(prefix="/api/stats", tags=["stats"])
 EXPORT_COLUMNS = ("id", "title", "text", "kind", "actors", "topics", "status", "deadline", "overdue",
                   "documents", "locators", "version", "created_at", "updated_at")  # fmt: skip
 
@@ -31,20 +27,8 @@ async def list_commitments(
 ):
     """A page, served again as it was while no commitment changes (revision_cache); the ETag lets
     browsers revalidate it for nothing."""
-    admin = principal.can("admin")
-    key = ("page", query.sort_field, query.sort_order, query.offset, query.limit,
-           json.dumps(query.filter, sort_keys=True, default=str), admin, date.today())  # fmt: skip
     async with reading(request) as session:
-        revision, cache = await revision_cache.current(session)
-        page = cache.get(revision, key)
-        if page is None:
-            rows, total = await repository.list_commitments(session, query, admin=admin)
-            sources = await repository.sources_by_commitment(session, [row.id for row in rows])
-            body = PUBLIC_LIST.dump_json([service.public_commitment(row, sources[row.id]) for row in rows])
-            etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
-            page = (body, query.content_range("commitments", total, len(rows)), etag)
-            cache.put(revision, key, page)
-    body, content_range, etag = page
+        body, content_range, etag = await service.list_page(session, query, principal.can("admin"))
     headers = {"Content-Range": content_range, "ETag": etag, "Cache-Control": "private, no-cache"}
     if if_none_match == etag:
         return Response(status_code=304, headers=headers)
@@ -73,14 +57,12 @@ async def export_commitments(
     filters = parse_list_query(None, None, filter).filter
     admin = principal.can("admin")
     async with reading(request) as session:  # fail early on a bad filter, before streaming starts
-        repository.commitment_conditions(session, filters, admin)
+        service.check_filters(session, filters, admin)
 
     async def rows():
         async with reading(request) as session:
-            async for batch in repository.iter_commitments(session, filters, admin):
-                sources = await repository.sources_by_commitment(session, [c.id for c in batch])
-                for commitment in batch:
-                    yield service.public_commitment(commitment, sources[commitment.id])
+            async for commitment in service.iter_public(session, filters, admin):
+                yield commitment
 
     if format == "json":
         return StreamingResponse(
@@ -127,10 +109,7 @@ async def _csv_lines(rows):
 @router.get("/{commitment_id}", response_model=CommitmentPublic)
 async def get_commitment(request: Request, commitment_id: int, principal: Viewer):
     async with reading(request) as session:
-        commitment = await repository.get_commitment(session, commitment_id)
-        if commitment is None or (commitment.deleted_at is not None and not principal.can("admin")):
-            raise NotFound(f"Commitment {commitment_id} does not exist.")
-        return await service.load_public(session, commitment)
+        return await service.get_commitment(session, commitment_id, principal.can("admin"))
 
 
 @router.post("", response_model=CommitmentPublic, status_code=201)
@@ -151,3 +130,11 @@ async def update_commitment(
 async def delete_commitment(request: Request, commitment_id: int, principal: Admin):
     async with writing(request) as session:
         return await service.delete_commitment(session, commitment_id, actor(request, principal))
+
+
+@stats_router.get("")
+async def stats(request: Request, _: Viewer) -> dict:
+    """Dashboard figures. The aggregates read every commitment (1.7-2.9 s on 100,000 on SQLite),
+    so they are computed once per revision of the data, away from the event loop."""
+    async with long_reading(request) as session:
+        return await dashboard(session)

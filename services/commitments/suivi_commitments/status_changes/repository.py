@@ -1,0 +1,112 @@
+"""Every query about status changes and evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_kit.events import utcnow
+from suivi_kit.listing import ListQuery
+
+from ..commitments.models import Commitment
+from ..listing import page
+from .models import Evidence, StatusChange
+
+STATUS_CHANGE_FILTERS = {"id", "commitment_id", "to_status", "from_status", "changed_by"}
+STATUS_CHANGE_SORTS = {"id", "changed_at", "to_status", "from_status", "commitment_id"}
+EVIDENCE_FILTERS = {"id", "commitment_id", "added_by", "archive_status"}
+EVIDENCE_SORTS = {"id", "added_at", "published_at", "title", "commitment_id"}
+
+
+async def list_status_changes(session: AsyncSession, query: ListQuery) -> tuple[Sequence[StatusChange], int]:
+    return await page(
+        session,
+        StatusChange,
+        query,
+        "status_changes",
+        filters=STATUS_CHANGE_FILTERS,
+        sorts=STATUS_CHANGE_SORTS,
+    )
+
+
+async def list_evidence(session: AsyncSession, query: ListQuery) -> tuple[Sequence[Evidence], int]:
+    return await page(session, Evidence, query, "evidence", filters=EVIDENCE_FILTERS, sorts=EVIDENCE_SORTS)
+
+
+async def get_status_change(session: AsyncSession, change_id: int) -> StatusChange | None:
+    return await session.get(StatusChange, change_id)
+
+
+async def recent_status_changes(session: AsyncSession, limit: int = 10) -> Sequence[StatusChange]:
+    statement = select(StatusChange).order_by(StatusChange.id.desc()).limit(limit)
+    return (await session.execute(statement)).scalars().all()
+
+
+async def claim_transition(
+    session: AsyncSession, commitment_id: int, expected_version: int, to_status: str
+) -> bool:
+    """The claim of a status change, one UPDATE: it wins only at the version the caller read (on
+    PostgreSQL another transaction may have moved it on since), and updates the loaded
+    commitment in place."""
+    claimed = await session.execute(
+        update(Commitment)
+        .where(
+            Commitment.id == commitment_id,
+            Commitment.version == expected_version,
+            Commitment.deleted_at.is_(None),
+        )
+        .values(status=to_status, version=Commitment.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session="evaluate")
+    )
+    return claimed.rowcount == 1
+
+
+async def get_evidence(session: AsyncSession, evidence_id: int) -> Evidence | None:
+    return await session.get(Evidence, evidence_id)
+
+
+async def evidence_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Evidence]:
+    if not ids:
+        return {}
+    rows = (await session.execute(select(Evidence).where(Evidence.id.in_(ids)))).scalars().all()
+    return {row.id: row for row in rows}
+
+
+ARCHIVE_LEASE = timedelta(minutes=5)
+
+
+async def claim_archives(session: AsyncSession, limit: int = 10) -> list[Evidence]:
+    """Evidence waiting to be archived, each claimed by one replica (or again when its claimer died)."""
+    now = utcnow()
+    waiting = or_(
+        Evidence.archive_status == "pending",
+        and_(Evidence.archive_status == "archiving", Evidence.archived_at < now - ARCHIVE_LEASE),
+    )
+    candidates = (
+        (await session.execute(select(Evidence.id).where(waiting).order_by(Evidence.id).limit(limit)))
+        .scalars()
+        .all()
+    )
+    claimed = []
+    for evidence_id in candidates:
+        result = await session.execute(
+            update(Evidence)
+            .where(Evidence.id == evidence_id, waiting)
+            .values(archive_status="archiving", archived_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(await session.get(Evidence, evidence_id))
+    return claimed
+
+
+async def record_archive(session: AsyncSession, evidence_id: int, values: dict[str, Any]) -> None:
+    """The outcome of archiving, unless the evidence is gone meanwhile."""
+    row = await session.get(Evidence, evidence_id)
+    if row is not None:
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.archived_at = utcnow()

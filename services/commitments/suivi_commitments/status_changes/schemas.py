@@ -1,0 +1,77 @@
+"""What the API accepts and returns about status changes and evidence (docs/api.md)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from suivi_contracts.vocabularies import STATUSES
+
+from ..commitments.schemas import require_text
+
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    if not value.lower().startswith(("http://", "https://")) or len(value) > 2000:
+        raise ValueError("must be an http(s) URL of at most 2000 characters")
+    return value
+
+
+class EvidenceInput(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    url: str | None = None
+    title: str = Field(max_length=300)
+    excerpt: str | None = Field(None, max_length=20000)
+    published_at: date | None = None
+
+    _url = field_validator("url")(_http_url)
+    _title = field_validator("title")(require_text)
+
+
+class EvidenceCreate(EvidenceInput):
+    commitment_id: int
+
+
+class EvidencePublic(BaseModel):
+    id: int
+    commitment_id: int
+    url: str | None
+    title: str
+    excerpt: str | None
+    published_at: date | None
+    added_by: str
+    added_at: datetime
+    archive_status: str | None
+    archived_at: datetime | None
+    sha256: str | None
+    archive_error: str | None
+
+
+class StatusChangeCreate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    commitment_id: int
+    to_status: Status
+    rationale: str = Field(max_length=20000)
+    evidence_ids: list[int] = Field(default_factory=list, max_length=50)
+    evidence: EvidenceInput | None = None
+    expected_version: int
+
+    _rationale = field_validator("rationale")(require_text)
+
+
+class StatusChangePublic(BaseModel):
+    id: int
+    commitment_id: int
+    from_status: str
+    to_status: str
+    rationale: str
+    evidence: list[EvidencePublic]
+    changed_by: str
+    changed_at: datetime

@@ -1,0 +1,56 @@
+"""Every query about accounts and the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_kit.listing import ListQuery
+
+from ..listing import page
+from .models import AuditEntry, User
+
+USER_FILTERS = {"id", "role", "active", "username"}
+USER_SORTS = {"id", "username", "role", "created_at", "active"}
+AUDIT_FILTERS = {"id", "actor", "action", "resource", "resource_id"}
+AUDIT_SORTS = {"id", "at", "actor", "action", "resource"}
+
+
+async def list_users(session: AsyncSession, query: ListQuery) -> tuple[Sequence[User], int]:
+    return await page(
+        session,
+        User,
+        query,
+        "users",
+        filters=USER_FILTERS,
+        sorts=USER_SORTS,
+        search=lambda q: User.username.contains(q),
+    )
+
+
+async def list_audit(session: AsyncSession, query: ListQuery) -> tuple[Sequence[AuditEntry], int]:
+    return await page(session, AuditEntry, query, "audit", filters=AUDIT_FILTERS, sorts=AUDIT_SORTS)
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def user_by_name(session: AsyncSession, username: str) -> User | None:
+    return (await session.execute(select(User).where(User.username == username))).scalars().first()
+
+
+async def count_users(session: AsyncSession) -> int:
+    return (await session.execute(select(func.count()).select_from(User))).scalar_one()
+
+
+ACCOUNT = select(User.username, User.role, User.active).where(User.id == bindparam("id"))
+
+
+async def account(connection: AsyncConnection, user_id: Any) -> Row | None:
+    """Name, role and whether active, on a plain connection: an ORM session costs more than the
+    query, which runs on every request."""
+    return (await connection.execute(ACCOUNT, {"id": user_id})).first()
