@@ -359,6 +359,47 @@ async def test_no_cors_without_configured_origins(tmp_path, nats_server):
     assert "access-control-allow-origin" not in response.headers
 
 
+async def test_every_api_response_says_nosniff(services):
+    """Every route of every service, answering or refusing: no browser guesses a content type."""
+    missing = []
+    for service, client in services.items():
+        for info in route_table(client.app):
+            path = info.path.replace("{", "").replace("}", "")
+            path = "/".join(MISSING_ID if part.endswith("_id") else part for part in path.split("/"))
+            for role in ("anonymous", "admin"):
+                response = await client.request(info.method, path, headers=_headers(role))
+                if response.headers.get("x-content-type-options") != "nosniff":
+                    missing.append(f"{service} {info.method} {path} as {role}: {response.status_code}")
+    assert not missing, "\n".join(missing)
+
+
+async def test_tokens_and_secrets_are_never_stored_by_browsers_or_proxies(services):
+    commitments, notify = services["commitments"], services["notify"]
+    admin = auth("admin", "admin")
+    login = await commitments.post(
+        "/api/auth/login", json={"username": "admin", "password": "matrix-admin-pass-1"}
+    )
+    created = await notify.post(
+        "/api/subscriptions",
+        json={"url": "https://hooks.example.org/suivi", "active": False},  # inactive: never called
+        headers=admin,
+    )
+    assert created.status_code == 201 and created.json()["secret"].startswith("whsec_")
+    rotated = await notify.post(f"/api/subscriptions/{created.json()['id']}/rotate_secret", headers=admin)
+    responses = {
+        "login": login,
+        "subscription created": created,
+        "secret rotated": rotated,
+        "users": await commitments.get("/api/users", headers=admin),
+        "audit": await commitments.get("/api/audit", headers=admin),
+        "subscriptions": await notify.get("/api/subscriptions", headers=admin),
+    }
+    for name, response in responses.items():
+        assert response.status_code < 300, (name, response.text)
+        assert response.headers["cache-control"] == "no-store", name
+        assert response.headers["x-content-type-options"] == "nosniff", name
+
+
 @pytest.mark.parametrize("path", ["/", "/index.html", "/commitments/12/show", "/../../etc/passwd"])
 async def test_ui_security_headers(tmp_path, path):
     ui = tmp_path / "dist"

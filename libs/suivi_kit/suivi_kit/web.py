@@ -1,4 +1,4 @@
-"""What every service's FastAPI app has: error body, CORS, health, readiness, metrics."""
+"""What every service's FastAPI app has: error body, CORS, security headers, health, readiness, metrics."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import install_error_handlers
@@ -54,6 +55,31 @@ class RequestMetrics:
             LATENCY.labels(self.service, path).observe(time.perf_counter() - started)
 
 
+class SecurityHeaders:
+    """`nosniff` on every response; `no-store` on every response that sets no cache policy of
+    its own. API answers are one user's view and may carry tokens, secrets, accounts and the
+    audit log: no browser or proxy keeps them unless a route opts into caching (the
+    commitments list revalidates with its ETag)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                if "cache-control" not in headers:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_service_app(
     name: str, settings: Settings, lifespan, readiness: dict[str, ReadinessCheck]
 ) -> FastAPI:
@@ -78,6 +104,7 @@ def create_service_app(
             expose_headers=["Content-Range"],
         )
 
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestMetrics, service=name)
 
     @app.get("/healthz", include_in_schema=False)
