@@ -291,3 +291,37 @@ def test_third_person_operative_paragraphs(ex):
         ("§8", "call"),
     ]
     assert items[0].text.startswith("Welcomes the progress") and items[0].text.endswith("broadband plans")
+
+
+ESTABLISHING_EN = """The General Assembly,
+
+1. Establishes an advisory board on open data, composed of twelve experts, with the following functions:
+
+(a) To review the national open data plans every two years;
+
+(b) To advise the regional commissions on data standards;
+
+2. Calls upon Member States and other stakeholders:
+
+(a) To publish their budgets in open formats;
+
+(b) To protect personal data in public registers;
+
+3. Continues to encourage the regional commissions to share good practices;
+
+4. Requests the Secretary-General to report on the board, and decides to include the item in its next agenda;
+"""
+
+
+def test_operative_acts_lead_ins_and_procedural_decisions(ex):
+    items = ex.extract(ESTABLISHING_EN, "res.txt", "en")
+    assert [(i.locator, i.kind) for i in items] == [
+        ("§1", "engagement"),
+        ("§1 (a)", "engagement"),
+        ("§1 (b)", "engagement"),
+        # the lead-in that only names who is asked is not an item of its own
+        ("§2 (a)", "call"),
+        ("§2 (b)", "call"),
+        ("§3", "call"),
+        ("§4", "call"),  # a closing procedural decision does not outrank the request
+    ]

@@ -166,7 +166,7 @@ class Extractor:
                 continue
             raw = b.text[c.start : c.end]
             if c.role == "lead" or raw.rstrip().endswith(":"):
-                if d.reported or d.relative or _content_after(c.toks, d.trigger) < 5:
+                if d.reported or d.relative or not _lead_says_more(c.toks, d):
                     continue
             if d.kind == "priority" and c.role == "sent" and len(raw.split()) > 60:
                 continue
@@ -274,6 +274,19 @@ def _narrative(toks) -> bool:
         t.verbform == "Part" and t.tense == "Past" and i > 0 and toks[i - 1].lemma in ("avoir", "être")
         for i, t in enumerate(toks)
     )
+
+
+def _lead_says_more(toks, d: Decision) -> bool:
+    """Is a lead-in an item of its own, beside its sub-items? Only when it says something
+    after its trigger: a call names the action it asks ("Calls upon States to …:"), not
+    only who is asked ("Calls upon Member States and other stakeholders:")."""
+    if (
+        d.kind == "call"
+        and toks
+        and not any(t.low in ("to", "de", "d'", "d’", "à") for t in toks[d.trigger + 1 :])
+    ):
+        return False
+    return _content_after(toks, d.trigger) >= 5
 
 
 def _content_after(toks, i: int) -> int:

@@ -14,18 +14,13 @@ _OPENING_ADVERBS = {"also", "further", "again", "once", "furthermore", "moreover
 
 
 def opens_operative_paragraph(low: list[str]) -> bool:
-    """ "Requests …", "Also notes …": a resolution's operative paragraph opens on a verb in
-    the third person with no subject."""
+    """Does the sentence open like an operative paragraph of a resolution ("Requests …",
+    "Also notes …"): on a verb in the third person, with no subject?"""
     i = 0
     while i < len(low) - 1 and low[i] in _OPENING_ADVERBS:
         i += 1
     w = low[i] if low else ""
-    return (
-        w in lex.OPERATIVE_CALL
-        or w in lex.OPERATIVE_ENGAGE
-        or w in lex.OPERATIVE_NOTE
-        or (w in lex.OPERATIVE_OTHER)
-    )
+    return any(w in words for words in lex.OPERATIVE_OPENINGS)
 
 
 def clause_start(low: list[str], i: int) -> bool:
@@ -40,7 +35,7 @@ def clause_start(low: list[str], i: int) -> bool:
 def operative_clauses(low: list[str]) -> list[Decision]:
     """Each operative verb of a resolution paragraph, in any of its clauses:
     "Welcomes …, and invites Member States to …", "Notes …; further requests …"."""
-    out = []
+    out: list[Decision] = []
     for i in range(len(low)):
         if not clause_start(low, i):
             continue
@@ -51,16 +46,22 @@ def operative_clauses(low: list[str]) -> list[Decision]:
             or _operative_engagement(low, i, first, certainty)
             or _operative_need(low, i)
         )
-        if d is not None:
-            out.append(d)
+        if d is None:
+            continue
+        if d.kind == "engagement" and any(x.kind == "call" for x in out):
+            # "Requests the Secretary-General to report …, and decides to include the item":
+            # the procedural decision that closes a call does not make it an engagement
+            continue
+        out.append(d)
     return out
 
 
 def _operative_call(low: list[str], i: int, certainty: float) -> Decision | None:
     """ "Urges …", "Calls upon …" (but not "calls" as a noun), "reiterates its call for"."""
     w = low[i]
-    nxt = low[i + 1] if i + 1 < len(low) else ""
-    if w in lex.OPERATIVE_CALL and (w != "calls" or nxt in ("upon", "on", "for")):
+    if w == "continues" and i + 2 < len(low) and low[i + 1] == "to":
+        w = low[i + 2] + "s"  # "Continues to encourage …" asks as "Encourages" does
+    if w in lex.OPERATIVE_CALL:
         return Decision(lex.OPERATIVE_CALL[w], certainty, trigger=i)
     if w in ("reiterates", "renews", "reaffirms") and any(x in lex.CALL_NOUNS for x in low[i + 1 : i + 4]):
         return Decision("call", certainty, trigger=i)
@@ -71,8 +72,10 @@ def _operative_engagement(low: list[str], i: int, first: bool, certainty: float)
     """ "Decides to …", "Resolves to …"; "Reaffirms its commitment to …" opening the paragraph
     (further on, a recalled commitment is not a new one)."""
     w = low[i]
-    if w in lex.OPERATIVE_ENGAGE:
+    if w in lex.OPERATIVE_ENGAGE or (first and w in lex.OPERATIVE_ACT):
         return Decision("engagement", certainty, trigger=i)
+    if w == "will" and not first and i + 1 < len(low) and low[i + 1].isalpha():
+        return Decision("engagement", certainty, trigger=i)  # "…, and will support …"
     if (
         first
         and w in ("reaffirms", "reiterates", "renews")

@@ -21,7 +21,19 @@ OPERATIVE_CALL = {
     "authorizes": "call",
     "authorises": "call",
     "mandates": "call",
+    "requires": "call",
     "recommends": "recommendation",
+}
+# The Assembly acting by its own words: "Establishes the Panel", "Extends the mandate".
+OPERATIVE_ACT = {
+    "establishes",
+    "creates",
+    "launches",
+    "convenes",
+    "extends",
+    "designates",
+    "proclaims",
+    "institutes",
 }
 # Operative verbs by which the Assembly itself acts or commits.
 OPERATIVE_ENGAGE = {"decides", "resolves", "commits", "pledges", "undertakes", "agrees", "recommits"}
@@ -99,4 +111,6 @@ OPERATIVE_OTHER = {
     "proclaims",
     "reiterates",
     "confirms",
+    "continues",
 }
+OPERATIVE_OPENINGS = (OPERATIVE_CALL, OPERATIVE_ENGAGE, OPERATIVE_ACT, OPERATIVE_NOTE, OPERATIVE_OTHER)
