@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -651,3 +652,115 @@ def test_ingress_backends_exist(k8s):
             backend = path["backend"]["service"]
             service = k8s[("Service", backend["name"])]
             assert backend["port"]["name"] in {port["name"] for port in service["spec"]["ports"]}
+
+
+# --- Stopping without errors (drain) -------------------------------------------------
+
+# ingress-nginx's upstream-keepalive-timeout (a controller-wide setting, not an annotation).
+INGRESS_NGINX_KEEPALIVE_SECONDS = 60
+NATS_CONF = K8S_DIR / "nats.conf"
+
+
+def seconds(duration: str | int) -> float:
+    """`45s`, `1m30s`, `75` -> seconds."""
+    if isinstance(duration, int) or str(duration).isdigit():
+        return float(duration)
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", duration)
+    assert "".join(number + unit for number, unit in parts) == duration, f"not a duration: {duration}"
+    return sum(float(number) * units[unit] for number, unit in parts)
+
+
+def nats_conf() -> dict[str, str]:
+    lines = [line.split("#")[0].strip() for line in NATS_CONF.read_text(encoding="utf-8").splitlines()]
+    return dict(re.match(r"(\w+)\s*[:=]\s*(\S+)$", line).groups() for line in lines if line)
+
+
+def nginx_keepalive_timeouts(nginx: dict) -> list[float]:
+    timeouts = []
+    for block in nginx["upstreams"].values():
+        [(_, args, _)] = directives(block, "keepalive_timeout")
+        timeouts.append(seconds(args[0]))
+    return timeouts
+
+
+def test_services_keep_idle_connections_longer_than_the_proxies(nginx, compose, k8s):
+    """The proxy, never the service, closes an idle connection: otherwise the proxy may send a
+    request on a connection the service is closing at that moment, and it fails."""
+    proxies = [INGRESS_NGINX_KEEPALIVE_SECONDS, *nginx_keepalive_timeouts(nginx)]
+    config = k8s[("ConfigMap", "suivi-config")]["data"]
+    for env in (config, env_of(compose["services"]["commitments"])):
+        assert int(env["SUIVI_HTTP_KEEP_ALIVE_SECONDS"]) > max(proxies)
+        assert int(env["SUIVI_HTTP_GRACEFUL_SHUTDOWN_SECONDS"]) > 0
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_pods_leave_the_endpoints_then_drain(k8s, name):
+    pod = k8s[("Deployment", name)]["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    command = container["lifecycle"]["preStop"]["exec"]["command"]
+    assert command[0] == "sleep"
+    pre_stop = int(command[1])
+    assert pre_stop >= 5, "time for the endpoint removal to reach kube-proxy and the Ingress"
+    graceful = int(k8s[("ConfigMap", "suivi-config")]["data"]["SUIVI_HTTP_GRACEFUL_SHUTDOWN_SECONDS"])
+    # Then the consumers and the outbox relay stop: at least 10 s for them.
+    assert pod["terminationGracePeriodSeconds"] >= pre_stop + graceful + 10
+
+
+def test_ui_pods_leave_the_endpoints_first(k8s):
+    pod = k8s[("Deployment", "ui")]["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    assert container["lifecycle"]["preStop"]["exec"]["command"][0] == "sleep"
+    assert pod["terminationGracePeriodSeconds"] > int(container["lifecycle"]["preStop"]["exec"]["command"][1])
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_compose_gives_the_services_time_to_drain(compose, name):
+    service = compose["services"][name]
+    graceful = int(env_of(service)["SUIVI_HTTP_GRACEFUL_SHUTDOWN_SECONDS"])
+    assert seconds(service["stop_grace_period"]) >= graceful + 10  # Docker's default is 10 s
+
+
+def test_nats_config_is_accepted_by_nats_server():
+    binary = Path(sys.executable).parent / "nats-server"
+    result = subprocess.run(
+        [str(binary), "-c", str(NATS_CONF), "-t"], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    conf = nats_conf()
+    assert seconds(conf["lame_duck_grace_period"]) < seconds(conf["lame_duck_duration"])
+    assert seconds(conf["lame_duck_duration"]) >= 30, "the server's documented minimum"
+
+
+def test_nats_nodes_stop_in_lame_duck_mode_in_kubernetes(k8s):
+    statefulset = k8s[("StatefulSet", "nats")]
+    pod = statefulset["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    args = container["command"] + container["args"]
+    [config] = flag_values(args, "--config")
+    [pid_file] = flag_values(args, "--pid")
+    assert container["lifecycle"]["preStop"]["exec"]["command"] == [
+        "nats-server",
+        "--signal",
+        f"ldm={pid_file}",
+    ]
+    mounts = {mount["mountPath"]: mount["name"] for mount in container["volumeMounts"]}
+    volumes = {volume["name"]: volume for volume in pod["volumes"]}
+    assert volumes[mounts[str(Path(pid_file).parent)]] == {"name": "pid", "emptyDir": {}}, (
+        "a writable pid file"
+    )
+    config_volume = volumes[mounts[str(Path(config).parent)]]["configMap"]["name"]
+    kustomization = load_yaml(K8S_DIR / "kustomization.yaml")
+    assert {"name": config_volume, "files": [NATS_CONF.name]} in kustomization["configMapGenerator"]
+    # The node ignores SIGTERM while in lame duck mode; then the shutdown itself (the NATS
+    # chart's rule: 20 s).
+    assert pod["terminationGracePeriodSeconds"] >= seconds(nats_conf()["lame_duck_duration"]) + 20
+
+
+def test_nats_nodes_stop_in_lame_duck_mode_in_compose(compose):
+    for node in NATS_NODES:
+        service = compose["services"][node]
+        assert service["stop_signal"] == "SIGUSR2", "lame duck mode"
+        assert seconds(service["stop_grace_period"]) >= seconds(nats_conf()["lame_duck_duration"]) + 20
+        [config] = flag_values(service["command"], "--config")
+        assert f"./{NATS_CONF.relative_to(ROOT)}:{config}:ro" in service["volumes"]

@@ -124,7 +124,10 @@ def _run(args) -> int:
         print(f"Started nats-server with JetStream at {nats.url} (store {nats.store_dir})", flush=True)
     try:
         gateway = Gateway(_apps(settings), REPO_ROOT / "frontend" / "dist")
-        server = uvicorn.Server(uvicorn.Config(gateway, host=args.host, port=args.port, log_level="info"))
+        config = uvicorn.Config(
+            gateway, host=args.host, port=args.port, log_level="info", **_timeouts(settings)
+        )
+        server = uvicorn.Server(config)
         # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
         # it found: a no-op one lets us stop nats-server and exit 0 instead of dying by the signal.
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -182,10 +185,19 @@ def _serve(args) -> int:
             return 2
         os.environ["SUIVI_SERVE_SERVICE"] = args.service  # read by each worker's factory below
         uvicorn.run("suivi.cli:service_app_from_environment", factory=True, workers=args.workers,
-                    host=args.host, port=args.port, log_level="info")  # fmt: skip
+                    host=args.host, port=args.port, log_level="info", **_timeouts(settings))  # fmt: skip
         return 0
-    uvicorn.run(_apps_for(args.service, settings), host=args.host, port=args.port, log_level="info")
+    app = _apps_for(args.service, settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **_timeouts(settings))
     return 0
+
+
+def _timeouts(settings) -> dict[str, int]:
+    """uvicorn's drain settings (docs/deployment.md, "Stopping without errors")."""
+    return {
+        "timeout_keep_alive": settings.http_keep_alive_seconds,
+        "timeout_graceful_shutdown": settings.http_graceful_shutdown_seconds,
+    }
 
 
 def service_app_from_environment():

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     outbox_retention_days: float = 7.0
     login_max_failures: int = 5
     login_lockout_seconds: int = 300
+    # uvicorn: keep idle connections open longer than the proxies in front reuse them
+    # (nginx's upstream keepalive_timeout and ingress-nginx's are 60 s), so that the proxy,
+    # never the service, closes an idle connection; on SIGTERM, requests in flight get this
+    # long to finish.
+    http_keep_alive_seconds: int = 75
+    http_graceful_shutdown_seconds: int = 30
     load_samples: bool = False
     samples_dir: Path | None = None  # the sample corpus loaded on first start; None: the bundled one
 
