@@ -15,6 +15,7 @@ from notify_support import (
     send_events,
     status_changed,
 )
+from suivi_notify.sender import WebhookSender
 
 
 async def test_500_three_times_then_200_is_delivered_on_the_fourth_attempt(js, notify, subscriber):
@@ -191,3 +192,30 @@ async def test_response_bodies_are_kept_to_20_kb_and_shown_to_1_kb_in_the_list(j
         full = (await client.get(f"/api/deliveries/{row['id']}")).json()
         assert len(full["attempt_log"][0]["response_body"]) == 20 * 1024
         assert full["attempt_log"][1]["response_body"] == "fine"
+
+
+# --- poison work: nothing stays pending forever ------------------------------------------------
+
+
+async def test_a_send_that_raises_unexpectedly_is_a_failed_attempt_and_ends_dead(
+    js, notify, subscriber, monkeypatch
+):
+    async def broken_send(self, url, msg_id, body, secrets):
+        raise RuntimeError("the sender broke")
+
+    monkeypatch.setattr(WebhookSender, "send", broken_send)
+    async with notify(webhook_retry_schedule=(0.05, 0.05)) as (_app, client):
+        subscription = await create_subscription(client, subscriber.url("/poison"))
+        await send_events(js, [status_changed(1)])
+
+        async def dead() -> bool:
+            rows = await deliveries(client)
+            return bool(rows) and rows[0]["status"] == "dead"
+
+        await eventually(dead)
+        [row] = await deliveries(client)
+        assert row["attempts"] == 3 and row["next_attempt_at"] is None
+        assert all("RuntimeError: the sender broke" in a["error"] for a in row["attempt_log"])
+        assert row["last_error"].startswith("unexpected error")
+        assert (await client.get(f"/api/subscriptions/{subscription['id']}")).json()["active"]
+
