@@ -168,7 +168,7 @@ async def run_config(replicas: int, args, pg: PostgresCluster, cluster: NatsClus
         "SUIVI_DATABASE_URL": pg.create_database(f"bench_{replicas}_{uuid.uuid4().hex[:8]}"),
         "SUIVI_NATS_URL": cluster.url,
         "SUIVI_STREAM_REPLICAS": "3",
-        "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1",
+        "SUIVI_ALLOW_PRIVATE_ADDRESSES": "1",
         "SUIVI_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "SUIVI_LOAD_SAMPLES": "0",
         "SUIVI_SECRET_KEY": os.environ.get(

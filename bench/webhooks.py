@@ -255,7 +255,7 @@ def start_services(layout: str, work: Path) -> Services:
         **os.environ,
         "SUIVI_DATA_DIR": str(work),
         "SUIVI_ADMIN_PASSWORD": "bench-admin-password",
-        "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1",
+        "SUIVI_ALLOW_PRIVATE_ADDRESSES": "1",
         "SUIVI_LOAD_SAMPLES": "0",
         "SUIVI_SCHEDULER_ENABLED": "0",
     }
@@ -381,7 +381,7 @@ async def main(args: argparse.Namespace) -> None:
         **os.environ,
         "SUIVI_DATA_DIR": str(work),
         "SUIVI_NATS_URL": f"nats://127.0.0.1:{nats_port}",
-        "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1",
+        "SUIVI_ALLOW_PRIVATE_ADDRESSES": "1",
         "SUIVI_SCHEDULER_ENABLED": "0",
     }
     for name in ("SUIVI_DATABASE_URL", "SUIVI_NOTIFY_DATABASE_URL"):

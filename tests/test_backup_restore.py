@@ -37,7 +37,7 @@ def process(data: Path) -> SuiviProcess:
     env = {
         "SUIVI_SECRET_KEY": SECRET,
         "SUIVI_LOAD_SAMPLES": "0",
-        "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1",
+        "SUIVI_ALLOW_PRIVATE_ADDRESSES": "1",
     }
     return SuiviProcess(data, env, admin_password=ADMIN_PASSWORD)
 

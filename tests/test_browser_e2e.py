@@ -32,7 +32,7 @@ def test_browser_end_to_end(tmp_path):
     ]
     if missing:
         pytest.fail(f"the browser tests need {', '.join(missing)}: run 'make test' (it installs them)")
-    suivi = SuiviProcess(tmp_path / "data", {"SUIVI_LOAD_SAMPLES": "0", "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1"})
+    suivi = SuiviProcess(tmp_path / "data", {"SUIVI_LOAD_SAMPLES": "0", "SUIVI_ALLOW_PRIVATE_ADDRESSES": "1"})
     suivi.start()
     try:
         result = subprocess.run(

@@ -25,7 +25,7 @@ DOCUMENT = """Déclaration de test sur la gouvernance de l'Internet
 
 @pytest.fixture
 def suivi(tmp_path, database_url):
-    env = {"SUIVI_WEBHOOK_ALLOW_PRIVATE": "1", "SUIVI_LOAD_SAMPLES": "0"}
+    env = {"SUIVI_ALLOW_PRIVATE_ADDRESSES": "1", "SUIVI_LOAD_SAMPLES": "0"}
     if database_url:
         env["SUIVI_DATABASE_URL"] = database_url
     process = SuiviProcess(tmp_path / "data", env)

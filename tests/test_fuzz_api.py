@@ -74,7 +74,7 @@ def fuzz_settings(tmp_path_factory):
             data_dir=root / "data",
             nats_url=nats.url,
             admin_password="fuzz-admin-pass-1",
-            webhook_allow_private=False,
+            allow_private_addresses=False,
             fetch_timeout_seconds=2,
             extraction_timeout_seconds=30,
         )

@@ -69,7 +69,7 @@ def system(tmp_path, postgres_cluster):
             "SUIVI_DATABASE_URL": postgres_cluster.create_database(f"scale_{uuid.uuid4().hex[:10]}"),
             "SUIVI_NATS_URL": cluster.url,
             "SUIVI_STREAM_REPLICAS": "3",
-            "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1",
+            "SUIVI_ALLOW_PRIVATE_ADDRESSES": "1",
             "SUIVI_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "SUIVI_LOAD_SAMPLES": "0",
             # A dead replica's leased deliveries are retried after 2 × timeout + 5 s.

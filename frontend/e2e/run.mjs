@@ -4,7 +4,7 @@
 //   SUIVI_E2E_ADMIN_PASSWORD   password of the `admin` user (required)
 //   SUIVI_E2E_HOOK_URL         webhook target for the subscription test; when unset, a
 //                              receiver is started on 127.0.0.1 (the backend then needs
-//                              SUIVI_WEBHOOK_ALLOW_PRIVATE=1)
+//                              SUIVI_ALLOW_PRIVATE_ADDRESSES=1)
 //   SUIVI_E2E_SCREENSHOTS=1    write docs/screenshots/{dashboard,commitment,document}.png
 //   SUIVI_E2E_CHROMIUM         browser binary (default /usr/bin/chromium)
 //

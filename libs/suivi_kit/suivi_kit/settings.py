@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from datetime import timedelta
 from functools import lru_cache
@@ -34,7 +35,11 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = 15.0
     extraction_timeout_seconds: float = 300.0
     extraction_memory_mb: int = 2048
-    webhook_allow_private: bool = False
+    # Lets document fetches, evidence archiving and webhooks reach private, loopback and
+    # link-local addresses: development and closed networks only.
+    allow_private_addresses: bool = False
+    # Its name until 0.1 (SUIVI_WEBHOOK_ALLOW_PRIVATE): still read, with a warning, in 0.2 only.
+    webhook_allow_private: bool | None = None
     webhook_timeout_seconds: float = 15.0
     webhook_retry_schedule: Annotated[tuple[float, ...], NoDecode] = DEFAULT_RETRY_SCHEDULE
     webhook_disable_after_days: float = 5.0
@@ -64,6 +69,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(float(part) for part in value.split(",") if part.strip())
         return value
+
+    @model_validator(mode="after")
+    def _read_deprecated_names(self) -> Settings:
+        if self.webhook_allow_private is not None:
+            warnings.warn(
+                "SUIVI_WEBHOOK_ALLOW_PRIVATE is deprecated; set SUIVI_ALLOW_PRIVATE_ADDRESSES instead.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            if "allow_private_addresses" not in self.model_fields_set:
+                self.allow_private_addresses = self.webhook_allow_private
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets_in_production(self) -> Settings:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from suivi_kit.outbound import BadURL, FetchFailed, RefusedAddress, fetch, is_public, parse_url, pin
+from suivi_kit.settings import Settings
 
 # Each of these is refused whatever SUIVI_ALLOW_PRIVATE_ADDRESSES says.
 UNREADABLE = {
@@ -209,3 +210,15 @@ async def test_redirects_are_followed_only_when_asked_each_hop_read_again(server
         await fetch(f"{base}/to-octal", max_bytes=100, timeout=5, allow_private=True, max_redirects=3)
     assert web.paths.count("/doc.txt") == 1
 
+
+def test_the_setting_keeps_its_old_name_for_one_release(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env file
+    monkeypatch.setenv("SUIVI_WEBHOOK_ALLOW_PRIVATE", "1")
+    with pytest.warns(FutureWarning, match="SUIVI_ALLOW_PRIVATE_ADDRESSES"):
+        assert Settings().allow_private_addresses is True
+    monkeypatch.setenv("SUIVI_ALLOW_PRIVATE_ADDRESSES", "0")
+    with pytest.warns(FutureWarning):
+        assert Settings().allow_private_addresses is False
+    monkeypatch.delenv("SUIVI_WEBHOOK_ALLOW_PRIVATE")
+    monkeypatch.setenv("SUIVI_ALLOW_PRIVATE_ADDRESSES", "1")
+    assert Settings().allow_private_addresses is True

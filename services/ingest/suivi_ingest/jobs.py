@@ -24,12 +24,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.db import transaction
 from suivi_kit.events import utcnow
+from suivi_kit.outbound import FetchFailed, fetch
 from suivi_kit.settings import Settings
 
 from . import isolation
 from .documents import repository, service
 from .documents.models import Document
-from .fetching import FetchError, fetch
 from .formats import ALLOWED_EXTENSIONS, UnsupportedType, classify
 from .isolation import ExtractionTimeout, IsolatedWorker, WorkerCrashed
 
@@ -39,6 +39,7 @@ LEASE = timedelta(seconds=30)
 HEARTBEAT_SECONDS = 10.0
 IDLE_SECONDS = 1.0
 MAX_ATTEMPTS = 3
+MAX_REDIRECTS = 5  # documents move (http to https, a new site); each hop is checked like the first
 
 PROCESSED = Counter("suivi_ingest_documents_total", "Documents processed, by outcome", ["outcome"])
 PROCESSING_SECONDS = Histogram(
@@ -275,18 +276,19 @@ class JobWorker:
                 url,
                 max_bytes=self.settings.max_upload_bytes,
                 timeout=self.settings.fetch_timeout_seconds,
-                allow_private=self.settings.webhook_allow_private,
+                allow_private=self.settings.allow_private_addresses,
+                max_redirects=MAX_REDIRECTS,
             )
-        except FetchError as exc:
-            raise JobFailed(exc.message) from None
-        if not fetched.data:
+        except FetchFailed as exc:
+            raise JobFailed(str(exc)) from None
+        if not fetched.body:
             raise JobFailed(f"The document at {url} is empty.")
         name = service.filename_from_url(fetched.url)
         stem, ext = os.path.splitext(name)
         if ext.lower() not in ALLOWED_EXTENSIONS:  # 'page.php', 'example.org': go by the content instead
             name = stem or "document"
         try:
-            name, fmt = classify(fetched.data, name, fetched.content_type)
+            name, fmt = classify(fetched.body, name, fetched.content_type or None)
         except UnsupportedType as exc:
             raise JobFailed(f"{exc.message} (fetched from {url})") from None
         async with transaction(self.sessions) as session:
@@ -294,9 +296,9 @@ class JobWorker:
                 session,
                 document_id,
                 token,
-                data=fetched.data,
+                data=fetched.body,
                 filename=name,
-                content_type=fetched.content_type,
+                content_type=fetched.content_type or None,
                 fmt=fmt,
             )
         if twin is not None:
@@ -305,7 +307,7 @@ class JobWorker:
                 "which holds its commitments.",
                 duplicate_of=twin.id,
             )
-        return fetched.data, name, fetched.content_type
+        return fetched.body, name, fetched.content_type or None
 
     async def _succeed(self, document_id: int, token: str, outcome: dict) -> None:
         async with transaction(self.sessions) as session:

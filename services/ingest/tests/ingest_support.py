@@ -33,7 +33,7 @@ def make_settings(data_dir: Path, nats_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "data_dir": data_dir,
         "nats_url": nats_url,
-        "webhook_allow_private": True,
+        "allow_private_addresses": True,
         "max_upload_bytes": 1024 * 1024,
         "fetch_timeout_seconds": 2.0,
         "extraction_timeout_seconds": 60.0,

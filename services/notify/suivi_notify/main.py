@@ -43,7 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
         await ensure_stream(js, config.stream_replicas)
         sender = WebhookSender(
             config.webhook_timeout_seconds,
-            config.webhook_allow_private,
+            config.allow_private_addresses,
             per_origin=config.webhook_origin_connections,
         )
         worker = DeliveryWorker(db, sender, config)

@@ -14,8 +14,7 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
 from standardwebhooks import Webhook
-
-from .ssrf import TargetRefused, literal_ip, resolve_public
+from suivi_kit.outbound import BadURL, RefusedAddress, WebURL, parse_url, pin
 
 MAX_BODY_KEPT = 20 * 1024
 USER_AGENT = "Suivi-Webhooks/0.1"
@@ -77,13 +76,15 @@ class WebhookSender:
         self.timeout = timeout
         self.per_origin = per_origin
         self.max_origins = max_origins
-        self._clients: OrderedDict[
-            tuple[str, str, int | None], tuple[httpx.AsyncClient, asyncio.Semaphore]
-        ] = OrderedDict()
+        self._clients: OrderedDict[tuple[str, str, int], tuple[httpx.AsyncClient, asyncio.Semaphore]] = (
+            OrderedDict()
+        )
         self._closing: set[asyncio.Task] = set()
 
-    def _client(self, url: httpx.URL) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
-        key = (url.scheme, url.host, url.port)
+    def _client(self, url: WebURL) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
+        # By name, not by address: aiohttp pools connections by address, and two names served
+        # from one address must not share a TLS connection made for the other's SNI.
+        key = (url.scheme, url.host, url.effective_port)
         entry = self._clients.get(key)
         if entry is None:
             limits = httpx.Limits(max_connections=self.per_origin, max_keepalive_connections=self.per_origin)
@@ -121,8 +122,10 @@ class WebhookSender:
         }
         try:
             async with asyncio.timeout(self.timeout):  # name resolution included
-                request = await self._request(url, headers, body.encode())
-            client, slots = self._client(request.url)
+                target = parse_url(url, allow_private=self.allow_private)
+                pinned = await pin(target, allow_private=self.allow_private)
+            request = pinned.request("POST", headers, body.encode())
+            client, slots = self._client(target)
             async with slots:
                 started = time.perf_counter()
                 async with asyncio.timeout(self.timeout):  # the whole exchange, not each read
@@ -131,7 +134,9 @@ class WebhookSender:
                         kept = await _read_prefix(response)
                     finally:
                         await response.aclose()
-        except TargetRefused as exc:
+        except BadURL as exc:
+            return AttemptResult(None, _ms(started), error=f"refused: {exc.reason}")
+        except RefusedAddress as exc:
             return AttemptResult(None, _ms(started), error=str(exc))
         except (httpx.HTTPError, aiohttp.ClientError, OSError, ValueError) as exc:
             # A bad URL or answer is a failed attempt. httpx-aiohttp re-raises aiohttp's errors as
@@ -148,7 +153,8 @@ class WebhookSender:
         result = AttemptResult(
             response.status_code,
             _ms(started),
-            response_body=kept.decode("utf-8", errors="replace"),
+            # PostgreSQL text cannot hold NUL: a body with one would make its attempt unrecordable.
+            response_body=kept.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
             retry_after=parse_retry_after(response.headers.get("retry-after"), now),
         )
         if 300 <= response.status_code < 400:
@@ -157,26 +163,6 @@ class WebhookSender:
         elif not 200 <= response.status_code < 300:
             result.error = f"HTTP {response.status_code}"
         return result
-
-    async def _request(self, url: str, headers: dict[str, str], content: bytes) -> httpx.Request:
-        target = httpx.URL(url)
-        if target.scheme not in ("http", "https") or not target.host:
-            raise TargetRefused("refused: only http and https URLs are delivered")
-        if self.allow_private:
-            return httpx.Request("POST", target, headers=headers, content=content)
-        host = target.host
-        port = target.port or (443 if target.scheme == "https" else 80)
-        address = await resolve_public(host, port)
-        headers["host"] = host if target.port is None else f"{_bracket(host)}:{target.port}"
-        extensions = {}
-        if target.scheme == "https" and literal_ip(host) is None:
-            extensions["sni_hostname"] = host  # certificate checked against the name, not the IP
-        pinned = target.copy_with(host=address)
-        return httpx.Request("POST", pinned, headers=headers, content=content, extensions=extensions)
-
-
-def _bracket(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
 
 
 async def _read_prefix(response: httpx.Response) -> bytes:

@@ -75,7 +75,7 @@ def settings_for(tmp_path: Path, nats_url: str) -> Callable[..., NotifySettings]
         values = dict(
             data_dir=tmp_path,
             nats_url=nats_url,
-            webhook_allow_private=True,
+            allow_private_addresses=True,
             webhook_retry_schedule=(0.1, 0.1, 0.1, 0.1),
             webhook_throttle_min_seconds=0.3,
             webhook_timeout_seconds=2.0,

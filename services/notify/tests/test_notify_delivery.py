@@ -16,6 +16,7 @@ from notify_support import (
     status_changed,
 )
 from suivi_notify.sender import WebhookSender
+from suivi_notify.subscriptions.models import Subscription
 
 
 async def test_500_three_times_then_200_is_delivered_on_the_fourth_attempt(js, notify, subscriber):
@@ -219,3 +220,32 @@ async def test_a_send_that_raises_unexpectedly_is_a_failed_attempt_and_ends_dead
         assert row["last_error"].startswith("unexpected error")
         assert (await client.get(f"/api/subscriptions/{subscription['id']}")).json()["active"]
 
+
+async def test_a_url_stored_before_urls_were_checked_ends_dead_and_the_subscription_disabled(
+    js, notify, subscriber
+):
+    # A subscription accepted by an older version, before 0177.0.0.1 was refused at the door.
+    async with notify(webhook_retry_schedule=(0.05, 0.05), webhook_disable_after_days=0.1 / 86400) as (
+        app,
+        client,
+    ):
+        subscription = await create_subscription(client, subscriber.url("/hook"))
+        async with app.state.db.write() as session:
+            row = await session.get(Subscription, subscription["id"])
+            row.url = f"http://0177.0.0.1:{subscriber.port}/"
+            session.add(row)
+        await send_events(js, [status_changed(1), status_changed(2)])
+
+        async def settled() -> bool:
+            rows = await deliveries(client)
+            return len(rows) == 2 and all(row["status"] == "dead" for row in rows)
+
+        await eventually(settled)
+        rows = await deliveries(client)
+        skipped = "The subscription is disabled."
+        assert all(row["attempts"] >= 1 or row["last_error"] == skipped for row in rows)
+        errors = [attempt["error"] for row in rows for attempt in row["attempt_log"]]
+        assert errors and all(error.startswith("refused:") and "0177.0.0.1" in error for error in errors)
+        after = (await client.get(f"/api/subscriptions/{subscription['id']}")).json()
+        assert after["active"] is False and after["disabled_reason"]
+    assert subscriber.requests == []

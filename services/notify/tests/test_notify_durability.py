@@ -74,7 +74,7 @@ async def test_sigkill_20_times_while_1000_events_flow_to_3_subscribers(js, nats
         **os.environ,
         "SUIVI_DATA_DIR": str(tmp_path),
         "SUIVI_NATS_URL": nats_url,
-        "SUIVI_WEBHOOK_ALLOW_PRIVATE": "1",
+        "SUIVI_ALLOW_PRIVATE_ADDRESSES": "1",
         "SUIVI_WEBHOOK_RETRY_SCHEDULE": "0.2,0.5,1,1,1,1,1,1,1,1",
         "SUIVI_WEBHOOK_TIMEOUT_SECONDS": "1",
         "SUIVI_SCHEDULER_ENABLED": "0",

@@ -36,7 +36,7 @@ async def archive_one(sessions: async_sessionmaker, settings: Settings, evidence
             evidence.url,
             max_bytes=MAX_ARCHIVE_BYTES,
             timeout=settings.fetch_timeout_seconds,
-            allow_private=settings.webhook_allow_private,
+            allow_private=settings.allow_private_addresses,
         )
         values = {
             "archive_status": "archived",

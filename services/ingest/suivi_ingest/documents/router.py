@@ -87,7 +87,11 @@ async def submit_document(request: Request, _: Monitor, sessions: Sessions) -> D
                     )
                 else:
                     document, duplicate = await service.submit_url(
-                        session, url=fields["url"], title=fields.get("title"), language=fields.get("language")
+                        session,
+                        url=fields["url"],
+                        allow_private=request.app.state.settings.allow_private_addresses,
+                        title=fields.get("title"),
+                        language=fields.get("language"),
                     )
                 accepted = DocumentAccepted(id=document.id, status=document.status, duplicate=duplicate)
             break

@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,6 +19,7 @@ from suivi_contracts.subjects import COMMITMENT_EXTRACTED, DOCUMENT_FAILED, DOCU
 from suivi_kit.errors import Invalid, NotFound
 from suivi_kit.events import CloudEvent, new_event, utcnow
 from suivi_kit.listing import ListQuery
+from suivi_kit.outbound import parse_url
 from suivi_kit.outbox import add_event
 
 from ..formats import classify, safe_filename
@@ -27,7 +28,6 @@ from .models import Document, DocumentContent, ExtractedItem
 from .schemas import DocumentPublic, DocumentText, HighlightedCommitment
 
 SOURCE = "/suivi/ingest"
-MAX_URL_LENGTH = 2000
 MAX_TITLE = 300  # what consumers of our events (commitments' sources) keep
 MAX_LOCATOR = 300
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -108,27 +108,21 @@ async def submit_file(
     return document, False
 
 
-def check_url(url: str) -> str:
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if len(url) > MAX_URL_LENGTH or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Invalid(
-            "The URL must be an http:// or https:// address of a document.",
-            errors={"url": "expected an http(s) URL"},
-        )
-    return url
-
-
 def filename_from_url(url: str) -> str:
     path = urlsplit(url).path
-    return safe_filename(path.rsplit("/", 1)[-1], fallback=urlsplit(url).hostname or "document")
+    return safe_filename(unquote(path.rsplit("/", 1)[-1]), fallback=urlsplit(url).hostname or "document")
 
 
 async def submit_url(
-    session: AsyncSession, *, url: str, title: str | None = None, language: str | None = None
+    session: AsyncSession,
+    *,
+    url: str,
+    allow_private: bool,
+    title: str | None = None,
+    language: str | None = None,
 ) -> tuple[Document, bool]:
-    """Queue a document to fetch; the same URL again gives back the known document."""
-    url = check_url(url)
+    """Queue a document to fetch; the same URL again (in normal form) gives back the known document."""
+    url = str(parse_url(url, allow_private=allow_private))
     language = clean_language(language)
     existing = await repository.by_source_url(session, url)
     if existing is not None:

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts.subjects import SUBSCRIPTION_DISABLED, WEBHOOK_TEST
-from suivi_kit.errors import Conflict, Invalid, NotFound
+from suivi_kit.errors import Conflict, NotFound
 from suivi_kit.events import CloudEvent, new_event, utcnow
+from suivi_kit.outbound import parse_url
 from suivi_kit.outbox import add_event
 
 from ..config import NotifySettings
@@ -17,7 +18,6 @@ from ..deliveries import repository as deliveries
 from ..deliveries.models import Delivery
 from ..events import SOURCE
 from ..readmodel import repository as readmodel
-from ..ssrf import check_url
 from . import repository
 from .models import Subscription
 from .schemas import SubscriptionCreate, SubscriptionUpdate
@@ -27,10 +27,9 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _check_target(url: str, settings: NotifySettings) -> None:
-    problem = check_url(url, settings.webhook_allow_private)
-    if problem:
-        raise Invalid(f"This URL cannot receive webhooks: {problem}", errors={"url": problem})
+def _target(url: str, settings: NotifySettings) -> str:
+    """The URL in normal form, or a 422 saying why it cannot receive webhooks."""
+    return str(parse_url(url, allow_private=settings.allow_private_addresses))
 
 
 async def get(session: AsyncSession, subscription_id: int) -> Subscription:
@@ -41,9 +40,8 @@ async def get(session: AsyncSession, subscription_id: int) -> Subscription:
 
 
 async def create(session: AsyncSession, data: SubscriptionCreate, settings: NotifySettings) -> Subscription:
-    _check_target(data.url, settings)
     subscription = Subscription(
-        url=data.url,
+        url=_target(data.url, settings),
         description=data.description,
         event_types=list(data.event_types),
         filter=data.filter.model_dump(),
@@ -63,8 +61,7 @@ async def update(
             "reload it and try again."
         )
     if data.url is not None:
-        _check_target(data.url, settings)
-        subscription.url = data.url
+        subscription.url = _target(data.url, settings)
     if data.description is not None:
         subscription.description = data.description
     if data.event_types is not None:
