@@ -80,6 +80,7 @@ eval: $(VENV)/.installed ## score the extractor on the samples, and on the provi
 	else \
 	  echo "provided set not found at $(SUIVI_EVAL_EXTRA), skipped (set SUIVI_EVAL_EXTRA to its folder)"; \
 	fi
+	@SUIVI_EVAL_EXTRA=$(SUIVI_EVAL_EXTRA) $(BIN)/python eval/train_topics.py
 
 clean: ## remove build output and local data (not .venv)
 	rm -rf var frontend/dist .pytest_cache .ruff_cache

@@ -16,7 +16,8 @@ from .lexicon import fr as lexicon_fr
 from .model import ExtractedCommitment, UnsupportedLanguage
 from .negotiation import ADOPTED_MARK, bracket_spans, overlaps
 from .structure import Block, build_blocks, split_inline_items, split_sentences
-from .vocabulary import find_actors, find_topics, strong_mission_topics
+from .topics import TopicContext, TopicModel
+from .vocabulary import find_actors, strong_mission_topics
 
 SUPPORTED = ("fr", "en")
 _INF_START = {
@@ -24,6 +25,7 @@ _INF_START = {
     "en": re.compile(r"^[A-Za-z]+\b"),
 }
 _LEAD_STRIP = re.compile(r"^[\s\[«\"“*]+|[\s\]»\"”*]+$")
+_TITLE_ZONE = 3000  # the headings of a document's first characters give its subject
 _DASH_TITLE = re.compile(r"^([^–—:]{3,90}?)\s+[–—]\s+(?=\S)")
 
 
@@ -43,8 +45,9 @@ class _Cand:
 class Extractor:
     """Reusable, thread-safe extractor. spaCy is loaded on first use, once per process."""
 
-    def __init__(self) -> None:
+    def __init__(self, topic_model: TopicModel | None = None) -> None:
         self._lock = threading.Lock()
+        self.topic_model = topic_model or TopicModel.shipped()
 
     def extract(self, text: str, doc: str, language: str | None = None) -> list[ExtractedCommitment]:
         if not text.strip():
@@ -143,8 +146,10 @@ class Extractor:
     def _items(self, text, doc, lang, blocks, cands) -> list[ExtractedCommitment]:
         brackets = bracket_spans(text)
         adopted_groups = {b.group for b in blocks if b.kind != "heading" and ADOPTED_MARK.search(b.text)}
-        forum_is_igf = bool(
-            re.search(r"Forum sur la gouvernance d|Internet Governance Forum|\bIGF\b|\bFGI\b", text)
+        doc_topics = self.topic_model.document(
+            text,
+            [b.text for b in blocks if b.kind != "heading"],
+            [b.text for b in blocks if b.kind == "heading" and b.orig(0) < _TITLE_ZONE],
         )
         authors = "states" if adopted_groups or any(b.kind == "para" for b in blocks) else "all_stakeholders"
         out: list[ExtractedCommitment] = []
@@ -183,8 +188,9 @@ class Extractor:
                 continue
             start = b.orig(c.start + s_off)
             end = b.orig(c.start + e_off - 1) + 1 if e_off > s_off else start
-            heading = b.heading_path[-1] if b.heading_path else ""
-            topics = find_topics(item_text, lead_text, heading, forum_is_igf)
+            paragraph = b.text[: c.start] + " " + b.text[c.end :]
+            topic_context = TopicContext(item_text, lead_text, paragraph, " > ".join(b.heading_path))
+            topics = doc_topics.topics(topic_context, start)
             actors = find_actors(item_text if not lead_text else lead_text + " " + item_text, authors)
             status = "none"
             if overlaps(brackets, start, end) or (b.kind == "sub" and _block_bracketed(b, brackets)):

@@ -1,0 +1,154 @@
+"""Topics of an item: what it is about, judged with its lead-in, paragraph, headings and document.
+
+For each topic the cues of topic_lexicon.py are counted separately in the item, its
+lead-in, the rest of its paragraph, its heading path, the document's subject (its title)
+and the whole document (the share of its paragraphs that carry a strong cue). A small
+linear model per topic weighs these counts; its weights were learned from the hand
+annotations (eval/train_topics.py, cross-validated by document) and are stored in
+topic_weights.json as numbers over the feature names below — no text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .references import References
+from .topic_lexicon import TOPIC_CUES
+
+TOPICS = tuple(TOPIC_CUES)
+MISSION_TOPICS = ("igf_mandate", "funding", "nri_coordination", "gdc_wsis_alignment")
+FEATURES = (
+    "item",  # strong cues in the item (with its resolved references)
+    "item_weak",  # weak cues in the item
+    "negative",  # contexts where a cue does not mean the topic
+    "lead",  # strong cues in the lead-in ("Requests the Secretary-General to:")
+    "paragraph",  # strong cues in the rest of the item's paragraph
+    "heading",  # strong cues in the heading path
+    "subject",  # strong cues in the document's title
+    "document",  # share of the document's paragraphs with a strong cue
+    "competition",  # how many other topics have strong cues in the item
+)
+MAX_TOPICS = 4
+WEIGHTS_FILE = Path(__file__).with_name("topic_weights.json")
+
+_CUE_RE = {
+    topic: {
+        level: re.compile("|".join(f"(?<![\\w@])(?:{p})" for p in cues)) if cues else None
+        for level, cues in levels.items()
+    }
+    for topic, levels in TOPIC_CUES.items()
+}
+# « Messages du FGI de Lillestrøm », "IGF 2025 Messages": the IGF as the source, not the subject
+_SOURCE_LABEL = re.compile(
+    r"messages?\s+(?:clés\s+)?(?:du|de l'|of the)?\s*(?:fgi|igf)(?:\s+(?:de|d'|of)\s+[\w'øæå-]+)?"
+    r"|(?:fgi|igf)\s+(?:\d{4}\s+)?(?:key\s+)?messages?|(?:fgi|igf)\s+\d{4}"
+)
+_RESOLUTION_TITLE = re.compile(
+    r"^\s*\d{2,3}/\d{1,4}\.\s+(.+?)(?=\n\s*\n|The General Assembly|L'Assemblée générale)", re.M | re.S
+)
+
+
+def normalise(text: str) -> str:
+    return text.lower().replace("’", "'").replace("\u2011", "-").replace("\u00ad", "")
+
+
+def _count(rx: re.Pattern | None, text: str, cap: int = 2) -> int:
+    if rx is None or not text:
+        return 0
+    return min(cap, sum(1 for _ in rx.finditer(text)))
+
+
+def document_subject(text: str, headings: Sequence[str]) -> str:
+    """The document's title: a resolution's "78/265. Title", else its first two headings."""
+    m = _RESOLUTION_TITLE.search(text[:6000])
+    if m:
+        return " ".join(m.group(1).split())
+    return " ".join(headings[:2])
+
+
+@dataclass
+class TopicContext:
+    item: str
+    lead: str = ""
+    paragraph: str = ""
+    heading: str = ""
+
+
+class DocumentTopics:
+    """What is known of one document (title, profile, named bodies) to decide its items' topics."""
+
+    def __init__(self, model: TopicModel, text: str, paragraphs: Sequence[str], headings: Sequence[str]):
+        self.model = model
+        self.references = References(text)
+        self.subject = normalise(document_subject(text, headings))
+        norm = [normalise(p) for p in paragraphs if p.strip()]
+        self.profile = {
+            t: sum(1 for p in norm if _CUE_RE[t]["strong"].search(p)) / (len(norm) or 1) for t in TOPICS
+        }
+
+    def features(self, ctx: TopicContext, start: int) -> dict[str, list[float]]:
+        item = normalise(ctx.item) + " " + self.references.resolve(ctx.item, start)
+        lead = normalise(ctx.lead) + " " + self.references.resolve(ctx.lead, start)
+        paragraph = normalise(ctx.paragraph)
+        heading = _SOURCE_LABEL.sub(" ", normalise(ctx.heading))
+        strong = {t: _count(_CUE_RE[t]["strong"], item) for t in TOPICS}
+        competition = sum(1 for n in strong.values() if n)
+        return {
+            t: [
+                strong[t],
+                _count(_CUE_RE[t]["weak"], item),
+                _count(_CUE_RE[t]["negative"], item),
+                _count(_CUE_RE[t]["strong"], lead),
+                _count(_CUE_RE[t]["strong"], paragraph, 1),
+                _count(_CUE_RE[t]["strong"], heading, 1),
+                _count(_CUE_RE[t]["strong"], self.subject, 1),
+                self.profile[t],
+                competition - (1 if strong[t] else 0),
+            ]
+            for t in TOPICS
+        }
+
+    def topics(self, ctx: TopicContext, start: int) -> list[str]:
+        return self.model.decide(self.features(ctx, start))
+
+
+class TopicModel:
+    """One logistic model per topic over FEATURES: {topic: {"bias", "weights", "threshold"}}."""
+
+    def __init__(self, weights: dict[str, dict]):
+        self.weights = weights
+
+    @classmethod
+    def shipped(cls) -> TopicModel:
+        return cls(_shipped_weights())
+
+    def document(self, text: str, paragraphs: Sequence[str], headings: Sequence[str]) -> DocumentTopics:
+        return DocumentTopics(self, text, paragraphs, headings)
+
+    def probabilities(self, features: dict[str, list[float]]) -> dict[str, float]:
+        out = {}
+        for topic, x in features.items():
+            w = self.weights[topic]
+            z = w["bias"] + sum(a * b for a, b in zip(w["weights"], x, strict=True))
+            out[topic] = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+        return out
+
+    def decide(self, features: dict[str, list[float]]) -> list[str]:
+        p = self.probabilities(features)
+        ranked = sorted(p, key=p.get, reverse=True)
+        # a mission topic named in the item itself is never left out: users come for these
+        named = [t for t in MISSION_TOPICS if features[t][0] and not features[t][2]]
+        chosen = named + [t for t in ranked if p[t] >= self.weights[t]["threshold"] and t not in named]
+        chosen = chosen[: max(MAX_TOPICS, len(named))] or ranked[:1]  # every item is about something
+        return [t for t in TOPICS if t in chosen]
+
+
+@cache
+def _shipped_weights() -> dict[str, dict]:
+    return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["topics"]
