@@ -5,14 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # How sure a rule is that its construction makes an item (the ``confidence`` of items).
-PERFORMATIVE = 0.85  # an explicit performative: "we commit to", « Prie le Secrétaire général de »
-OPERATIVE_CLAUSE = 0.8  # an operative verb after the first clause of a resolution paragraph
+STRONG_PERFORMATIVE = 0.9  # « nous sommes résolus à », « nous prenons l'engagement de »
+PERFORMATIVE = 0.85  # "we commit to", « nous exhortons », « Prie le Secrétaire général de »
 IMPERSONAL_NEED = 0.85  # « il est essentiel de », "it is necessary to"
-MODAL = 0.8  # deontic modal: « devrait », "should", "must"
-NOTED_NEED = 0.75  # "we recognize the need to", "Stresses the need for"
+RENEWED_COMMITMENT = 0.8  # « nous réaffirmons notre engagement »
+INTENT = 0.8  # « nous allons renforcer »
+DECISION = 0.8  # « Décide de » further into the sentence
+OPERATIVE_CLAUSE = 0.8  # an operative verb in a later clause of a resolution paragraph
+MODAL = 0.8  # deontic modal: « devrait », « il faut », « il convient de », "should", "must"
+STRESSED_NEED = 0.7  # "we stress the need to"
+NOTED_NEED = 0.75  # "we recognize the need to", « nous recommandons »
+FIRST_PERSON_FUTURE = 0.75  # « nous renforcerons »
 PASSIVE_CALL = 0.75  # « est invitée à », "are encouraged to"
+SUBJECT_CALL = 0.7  # « le Conseil invite les membres à »
+STRONG_NEED = 0.7  # « X est nécessaire », « il y a lieu de »
+NEED_STATED = 0.7  # "there is a need to", "need to"
 PRIORITY = 0.7  # an infinitive or imperative list item
-NEED_PREDICATE = 0.55  # « X nécessite », "requires"
+ACTOR_COMMITMENT = 0.65  # « X s'est engagé à »
+PRESENT_ACT = 0.6  # « nous prorogeons le mandat », "we extend the mandate"
+IMPLIED_NEED = 0.6  # « il s'agit de + infinitif », a past need ("needed to")
+ACTOR_OFFER = 0.6  # « X a proposé d'accueillir », "offered to host"
+REPORTED_CALL = 0.6  # "participants called for …"
+NEED_PREDICATE = 0.55  # « X nécessite », "requires", "the need for" further in a paragraph
+NOTED_IMPORTANCE = 0.55  # « nous soulignons l'importance de »
+ACTOR_SUPPORT = 0.55  # « X soutient la prorogation », "will host"
+NOMINAL_ENABLING = 0.5  # « le renforcement … permettra »
 WEAK_NEED = 0.45  # « X est essentiel » (may only qualify)
 ANNOUNCEMENT = 0.45  # a named actor's future action
 REPORTED_MISSION = 0.35  # reported speech kept because a mission topic is at stake

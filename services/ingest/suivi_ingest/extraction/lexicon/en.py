@@ -4,6 +4,239 @@ from __future__ import annotations
 
 import re
 
+ENGAGE = {
+    "commit",
+    "pledge",
+    "resolve",
+    "undertake",
+    "decide",
+    "will",
+    "shall",
+    "strive",
+    "endeavour",
+    "endeavor",
+    "seek",
+    "aim",
+    "intend",
+    "continue",
+    "work",
+    "promise",
+    "vow",
+    "dedicate",
+}
+ENGAGE_ADJ = {"determined", "committed", "resolved", "ready", "dedicated"}
+CALL = {
+    "call",
+    "urge",
+    "request",
+    "encourage",
+    "invite",
+    "appeal",
+    "ask",
+    "exhort",
+    "support",
+    "advocate",
+    "recommend",
+    "demand",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "underline",
+    "underscore",
+}
+CALL_3P = {
+    "calls",
+    "urges",
+    "requests",
+    "encourages",
+    "invites",
+    "appeals",
+    "asks",
+    "exhorts",
+    "recommends",
+    "demands",
+    "directs",
+    "instructs",
+    "authorizes",
+    "authorises",
+    "mandates",
+}
+DECIDE_3P = {"decides", "resolves", "commits", "pledges", "undertakes", "agrees"}
+PERFORMATIVE = {
+    "extend",
+    "establish",
+    "adopt",
+    "launch",
+    "renew",
+    "create",
+    "agree",
+    "endorse",
+    "approve",
+    "convene",
+    "designate",
+    "entrust",
+    "mandate",
+}
+NOTE = {
+    "recognize",
+    "recognise",
+    "note",
+    "acknowledge",
+    "reaffirm",
+    "affirm",
+    "recall",
+    "welcome",
+    "consider",
+    "believe",
+    "agree",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "underline",
+    "underscore",
+    "reiterate",
+    "highlight",
+    "observe",
+    "take",
+    "express",
+    "share",
+}
+NEED_ADJ = {
+    "necessary",
+    "essential",
+    "important",
+    "crucial",
+    "critical",
+    "vital",
+    "imperative",
+    "urgent",
+    "indispensable",
+    "paramount",
+    "key",
+    "fundamental",
+    "needed",
+    "required",
+    "time",
+}
+STRONG_ADJ = {"necessary", "imperative", "urgent", "indispensable", "needed", "required"}
+REPORT = {
+    "stressed",
+    "noted",
+    "said",
+    "highlighted",
+    "emphasized",
+    "emphasised",
+    "underlined",
+    "observed",
+    "argued",
+    "suggested",
+    "recalled",
+    "added",
+    "agreed",
+    "felt",
+    "expressed",
+    "stated",
+    "pointed",
+    "mentioned",
+    "indicated",
+    "explained",
+    "believed",
+    "considered",
+    "called",
+    "urged",
+    "recommended",
+    "proposed",
+    "warned",
+    "underscored",
+    "remarked",
+    "concluded",
+    "cautioned",
+    "reiterated",
+    "insisted",
+    "acknowledged",
+    "recognized",
+    "recognised",
+    "asked",
+    "thought",
+    "adding",
+    "noting",
+    "stressing",
+}
+HOST = {"host", "organize", "organise", "fund", "provide", "contribute", "support", "convene", "launch"}
+MODAL = {"should", "must", "shall", "ought"}
+ENABLE = {
+    "help",
+    "enable",
+    "ensure",
+    "allow",
+    "contribute",
+    "strengthen",
+    "improve",
+    "facilitate",
+    "foster",
+}
+VERB_START = set(
+    """ensure strengthen promote renew support develop build foster enhance improve increase expand establish
+    create adopt implement invest protect reaffirm continue make provide adhere affirm advance accelerate
+    address align bridge close combat commit complement connect coordinate deepen deliver design empower
+    enable encourage engage enforce evolve facilitate finance fund guarantee harmonize harmonise include
+    integrate keep launch leverage maintain maximize mobilize mobilise modernize monitor open preserve
+    prevent prioritize prioritise put recognize recognise reduce reform reinforce respect review safeguard
+    scale secure set share step streamline sustain tackle uphold update upgrade use work mainstream
+    champion consolidate cooperate collaborate defend eliminate end extend grant help identify
+    institutionalize involve measure offer place pursue raise reach recommit redouble respond restore
+    simplify undertake prevent""".split()
+)
+
+FIRST_PERSON_ADVERBS = {
+    "also",
+    "further",
+    "hereby",
+    "therefore",
+    "all",
+    "jointly",
+    "strongly",
+    "firmly",
+    "fully",
+    "once",
+    "again",
+    "together",
+    "collectively",
+    "thus",
+}
+# "it is particularly important to"
+DEGREE_ADVERBS = {
+    "also",
+    "therefore",
+    "particularly",
+    "especially",
+    "equally",
+    "more",
+    "most",
+    "increasingly",
+    "critically",
+    "absolutely",
+    "highly",
+}
+# capitalised words before "will" that are no actor
+NOT_ACTORS = {"it", "this", "that", "there", "which", "they", "these", "such"}
+OFFERED_ACTIONS = {"host", "organize", "organise", "fund", "provide", "support", "contribute"}
+# "Strengthening X will help …": sentences that open on an action
+NOMINAL_OPENINGS = {
+    "the",
+    "strengthening",
+    "improving",
+    "enhancing",
+    "ensuring",
+    "establishing",
+    "promoting",
+    "investing",
+    "developing",
+    "by",
+    "increasing",
+    "building",
+}
+
 # --- resolutions in the third person: "12. Requests the Secretary-General to …"
 # Operative verbs that ask others to act, and the kind they give.
 OPERATIVE_CALL = {
