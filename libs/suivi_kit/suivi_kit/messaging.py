@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import nats
 from nats.aio.client import Client
@@ -31,16 +32,28 @@ async def connect(servers: list[str], name: str) -> Client:
     )
 
 
-async def ensure_stream(js: JetStreamContext, replicas: int = 1, patience: float = 60.0) -> None:
+async def ensure_stream(
+    js: JetStreamContext,
+    replicas: int = 1,
+    patience: float = 60.0,
+    max_age_seconds: float | None = None,
+    max_bytes: int | None = None,
+) -> None:
     """Create the SUIVI stream if it is missing; safe to call from every service at once.
+
+    `max_age_seconds` (0: none) and `max_bytes` (-1: none) bound what the stream keeps; beyond
+    either the oldest events go. Given, they are applied to an existing stream too, so that
+    changing the settings and restarting takes effect; not given (None), a new stream has no
+    limit and an existing one keeps its own.
 
     A cluster that is starting or electing a leader answers JetStream requests with timeouts
     or "unavailable" for a while: keep asking, up to `patience` seconds, before giving up.
     """
+    limits = {"max_age": max_age_seconds, "max_bytes": max_bytes}
     deadline = asyncio.get_running_loop().time() + patience
     while True:
         try:
-            await _create_stream_if_missing(js, replicas)
+            await _create_stream_if_missing(js, replicas, {k: v for k, v in limits.items() if v is not None})
             return
         except (NatsTimeout, ServiceUnavailableError, NoRespondersError):
             if asyncio.get_running_loop().time() > deadline:
@@ -49,15 +62,22 @@ async def ensure_stream(js: JetStreamContext, replicas: int = 1, patience: float
             await asyncio.sleep(1.0)
 
 
-async def _create_stream_if_missing(js: JetStreamContext, replicas: int) -> None:
+async def _create_stream_if_missing(js: JetStreamContext, replicas: int, limits: dict) -> None:
     try:
-        await js.stream_info(STREAM)
-        return
+        info = await js.stream_info(STREAM)
     except NotFoundError:
-        pass
+        info = None
+    if info is not None:
+        current = {"max_age": info.config.max_age or 0.0, "max_bytes": info.config.max_bytes}
+        if any(current[name] != value for name, value in limits.items()):
+            log.info("Setting the limits of the %s stream: %s", STREAM, limits)
+            await js.update_stream(replace(info.config, **limits))
+        return
     try:
         await js.add_stream(
-            StreamConfig(name=STREAM, subjects=STREAM_SUBJECTS, num_replicas=replicas, duplicate_window=300)
+            StreamConfig(
+                name=STREAM, subjects=STREAM_SUBJECTS, num_replicas=replicas, duplicate_window=300, **limits
+            )
         )
     except BadRequestError as exc:  # another service created it between our two calls
         if "already in use" not in str(exc):

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import field_validator, model_validator
+from pydantic import ByteSize, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     database_url: str | None = None
     nats_url: str | None = None
     stream_replicas: int = 1
+    # What the stream SUIVI keeps: events younger than this (0: no age limit), up to this
+    # size ("6GiB"; unset: no size limit); beyond either the oldest go. Read the interplay
+    # with consumers' downtime and `suivi restore` in docs/deployment.md before setting them.
+    stream_max_age_days: float = 0.0
+    stream_max_bytes: ByteSize | None = None
     secret_key: str = PLACEHOLDER_SECRET
     token_ttl_minutes: int = 12 * 60
     admin_password: str | None = None
@@ -95,6 +100,14 @@ class Settings(BaseSettings):
                 }
             )
         return self
+
+    @property
+    def stream_limits(self) -> dict[str, float | int]:
+        """ensure_stream's keyword arguments for the limits above."""
+        return {
+            "max_age_seconds": self.stream_max_age_days * 86400,
+            "max_bytes": -1 if self.stream_max_bytes is None else int(self.stream_max_bytes),
+        }
 
     @property
     def outbox_kept(self) -> timedelta | None:

@@ -82,7 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.generated_admin_password = generated
         nc = await connect(settings.nats_servers, f"suivi-{NAME}")
         js = nc.jetstream()
-        await ensure_stream(js, settings.stream_replicas)
+        await ensure_stream(js, settings.stream_replicas, **settings.stream_limits)
         app.state.nats = nc
         app.state.relay = relay = OutboxRelay(sessions, NAME, keep_published=settings.outbox_kept)
         stop = asyncio.Event()

@@ -51,7 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
         client = await messaging.connect(settings.nats_servers, f"suivi-{SERVICE}")
         state["nats"] = client
         js = client.jetstream()
-        await messaging.ensure_stream(js, settings.stream_replicas)
+        await messaging.ensure_stream(js, settings.stream_replicas, **settings.stream_limits)
 
         # The relay reads, publishes, then writes: on SQLite it must hold the write lock from the
         # start, or a job committing meanwhile makes its write fail ("database is locked").

@@ -40,7 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
         sessions = db.sessions
         nc = await connect(config.nats_servers, "notify")
         js = nc.jetstream()
-        await ensure_stream(js, config.stream_replicas)
+        await ensure_stream(js, config.stream_replicas, **config.stream_limits)
         sender = WebhookSender(
             config.webhook_timeout_seconds,
             config.allow_private_addresses,
