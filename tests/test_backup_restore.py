@@ -107,7 +107,8 @@ def test_backup_running_system_and_restore_into_fresh_directory(tmp_path, receiv
                 "commitment_id": commitments[0]["id"],
                 "to_status": "achieved",
                 "rationale": "Renouvelé par l'Assemblée générale.",
-                "evidence": {"url": "https://www.un.org/fr/ga/", "title": "Résolution"},
+                # On loopback like every address a test gives (the archiver fetches it).
+                "evidence": {"url": receiver.url.replace("/hook", "/evidence"), "title": "Résolution"},
                 "expected_version": commitments[0]["version"],
             },
             headers=admin,

@@ -91,7 +91,10 @@ def test_document_to_signed_webhook(suivi, receiver):
             "commitment_id": commitment["id"],
             "to_status": "achieved",
             "rationale": "Le mandat a été renouvelé par l'Assemblée générale.",
-            "evidence": {"url": "https://www.un.org/fr/ga/", "title": "Résolution de l'Assemblée générale"},
+            "evidence": {  # on loopback like every address a test gives (the archiver fetches it)
+                "url": receiver.url.replace("/hook", "/evidence"),
+                "title": "Résolution de l'Assemblée générale",
+            },
             "expected_version": commitment["version"],
         },
         headers=monitor,

@@ -65,7 +65,7 @@ async def event_log(nats_server):
 
 @pytest.fixture
 def app_with(tmp_path, nats_server):
-    """Start the service with settings of the test's own: `async with app_with(webhook_allow_private=True)`."""
+    """Start the service with settings of the test's own: `async with app_with(allow_private_addresses=True)`."""
 
     def start(**overrides):
         base = {"data_dir": tmp_path, "nats_url": nats_server.url, "admin_password": "adminpass1"}

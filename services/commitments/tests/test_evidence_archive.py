@@ -1,4 +1,5 @@
-"""Evidence keeps a copy of what its URL said when it was added, and refuses private targets."""
+"""Evidence keeps a copy of what its URL said when it was added, refuses private targets and URLs
+that cannot be read one way only, and never stays `archiving`."""
 
 import asyncio
 import hashlib
@@ -6,6 +7,7 @@ import http.server
 import threading
 
 import pytest
+from suivi_commitments.status_changes import archiver
 from suivi_kit.testing import auth
 
 PAGE = "<html><body><h1>Résolution 80/1</h1><p>Le mandat du FGI est renouvelé.</p><script>x()</script></body></html>"
@@ -54,7 +56,7 @@ async def settled(client, evidence_id: int) -> dict:
 
 
 async def test_archived_copy_survives(app_with, web_page):
-    async with app_with(webhook_allow_private=True) as client:
+    async with app_with(allow_private_addresses=True) as client:
         evidence = await settled(client, (await add(client, f"{web_page}/page"))["id"])
         assert evidence["archive_status"] == "archived"
         assert evidence["sha256"] == hashlib.sha256(PAGE.encode()).hexdigest()
@@ -65,7 +67,54 @@ async def test_archived_copy_survives(app_with, web_page):
 
 
 async def test_private_addresses_are_not_fetched(app_with, web_page):
-    async with app_with(webhook_allow_private=False) as client:
+    async with app_with(allow_private_addresses=False) as client:
         evidence = await settled(client, (await add(client, f"{web_page}/page"))["id"])
         assert evidence["archive_status"] == "failed"
         assert "non-public" in evidence["archive_error"]
+
+
+UNREADABLE = [
+    "http://example.org/r\u00e9solution\x07.pdf",
+    "http://example.org/a b",
+    "http://example.org/\r\nX-Injected: 1",
+    "http://0177.0.0.1/page",
+    "http://2130706433/page",
+    "http://[::ffff:127.0.0.1]/page",
+    "http://[64:ff9b::7f00:1]/page",
+    "http://user:pw@example.org/page",
+    "javascript:alert(1)",
+]
+
+
+async def test_urls_that_cannot_be_read_one_way_only_are_refused(app_with):
+    async with app_with(allow_private_addresses=True) as client:
+        commitment = (
+            await client.post("/api/commitments", json={"text": "Nous décidons."}, headers=auth("monitor"))
+        ).json()
+        for url in UNREADABLE:
+            evidence = {"commitment_id": commitment["id"], "url": url, "title": "Résolution"}
+            response = await client.post("/api/evidence", json=evidence, headers=auth("monitor"))
+            assert response.status_code == 422 and response.json()["errors"]["url"], url
+            change = {
+                "commitment_id": commitment["id"],
+                "to_status": "achieved",
+                "evidence": {"url": url, "title": "Résolution"},
+                "expected_version": commitment["version"],
+            }
+            response = await client.post("/api/status_changes", json=change, headers=auth("monitor"))
+            assert response.status_code == 422 and response.json()["errors"]["evidence.url"], url
+        listed = await client.get("/api/evidence", headers=auth("viewer"))
+        assert listed.json() == []
+        kept = await add(client, "HTTP://127.0.0.1:9/r\u00e9solution?x=1")  # nothing listens on port 9
+        assert kept["url"] == "http://127.0.0.1:9/r%C3%A9solution?x=1"
+
+
+async def test_an_archive_that_fails_unexpectedly_is_recorded_as_failed(app_with, web_page, monkeypatch):
+    async def broken_fetch(url, **limits):
+        raise RuntimeError("the archiver broke")
+
+    monkeypatch.setattr(archiver, "fetch", broken_fetch)
+    async with app_with(allow_private_addresses=True) as client:
+        evidence = await settled(client, (await add(client, f"{web_page}/page"))["id"])
+        assert evidence["archive_status"] == "failed"
+        assert evidence["archive_error"] == "unexpected error: RuntimeError: the archiver broke"

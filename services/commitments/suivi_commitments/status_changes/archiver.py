@@ -9,7 +9,7 @@ import logging
 from bs4 import BeautifulSoup
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from suivi_kit.db import transaction
-from suivi_kit.safe_http import FetchFailed, fetch
+from suivi_kit.outbound import FetchFailed, fetch
 from suivi_kit.settings import Settings
 
 from . import repository
@@ -24,31 +24,52 @@ def readable_text(body: bytes, content_type: str) -> str:
         soup = BeautifulSoup(body, "lxml")
         for tag in soup(["script", "style", "noscript"]):
             tag.decompose()
-        return "\n".join(line.strip() for line in soup.get_text("\n").splitlines() if line.strip())
-    if content_type.startswith("text/") or not content_type:
-        return body.decode("utf-8", errors="replace")
-    return ""
+        text = "\n".join(line.strip() for line in soup.get_text("\n").splitlines() if line.strip())
+    elif content_type.startswith("text/") or not content_type:
+        text = body.decode("utf-8", errors="replace")
+    else:
+        return ""
+    return text.replace("\x00", "\ufffd")  # PostgreSQL text cannot hold NUL: the row would never settle
 
 
 async def archive_one(sessions: async_sessionmaker, settings: Settings, evidence: Evidence) -> None:
+    """Archive once; any failure, foreseen or not, is recorded, so no evidence stays `archiving`."""
     try:
-        fetched = await fetch(
-            evidence.url,
-            max_bytes=MAX_ARCHIVE_BYTES,
-            timeout=settings.fetch_timeout_seconds,
-            allow_private=settings.allow_private_addresses,
-        )
-        values = {
-            "archive_status": "archived",
-            "archive_sha256": hashlib.sha256(fetched.body).hexdigest(),
-            "archive_content_type": fetched.content_type[:200],
-            "archive_text": readable_text(fetched.body, fetched.content_type),
-            "archive_error": None,
-        }
+        values = await _capture(evidence.url, settings)
     except FetchFailed as exc:
-        values = {"archive_status": "failed", "archive_error": str(exc)[:500]}
-    async with transaction(sessions) as session:
-        await repository.record_archive(session, evidence.id, values)
+        values = _failed(str(exc))
+    except Exception as exc:
+        log.exception("archiving evidence %s failed unexpectedly", evidence.id)
+        values = _failed(f"unexpected error: {type(exc).__name__}: {exc}")
+    try:
+        async with transaction(sessions) as session:
+            await repository.record_archive(session, evidence.id, values)
+    except Exception as exc:
+        log.exception("recording the archive of evidence %s failed", evidence.id)
+        async with transaction(sessions) as session:
+            await repository.record_archive(
+                session, evidence.id, _failed(f"the archive could not be stored ({type(exc).__name__})")
+            )
+
+
+async def _capture(url: str, settings: Settings) -> dict:
+    fetched = await fetch(
+        url,
+        max_bytes=MAX_ARCHIVE_BYTES,
+        timeout=settings.fetch_timeout_seconds,
+        allow_private=settings.allow_private_addresses,
+    )
+    return {
+        "archive_status": "archived",
+        "archive_sha256": hashlib.sha256(fetched.body).hexdigest(),
+        "archive_content_type": fetched.content_type[:200],
+        "archive_text": readable_text(fetched.body, fetched.content_type),
+        "archive_error": None,
+    }
+
+
+def _failed(error: str) -> dict:
+    return {"archive_status": "failed", "archive_error": error.replace("\x00", "\ufffd")[:500]}
 
 
 async def run_archiver(sessions: async_sessionmaker, settings: Settings, stop: asyncio.Event) -> None:

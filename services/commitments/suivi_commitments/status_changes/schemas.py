@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from suivi_contracts.vocabularies import STATUSES
+from suivi_kit.outbound import BadURL, parse_url
 
 from ..commitments.schemas import require_text
 
@@ -14,12 +15,14 @@ Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 
 def _http_url(value: str | None) -> str | None:
+    """The URL in normal form. Its address is checked when the archiver fetches it: evidence is
+    a citation first, kept (its archive failed, saying why) even when it cannot be fetched."""
     if value is None or value == "":
         return None
-    value = value.strip()
-    if not value.lower().startswith(("http://", "https://")) or len(value) > 2000:
-        raise ValueError("must be an http(s) URL of at most 2000 characters")
-    return value
+    try:
+        return str(parse_url(value, allow_private=True))
+    except BadURL as exc:
+        raise ValueError(exc.reason) from None
 
 
 class EvidenceInput(BaseModel):
