@@ -197,6 +197,23 @@ def test_sigkill_leaves_no_process_behind(tmp_path):
         process.stop()
 
 
+def test_data_files_are_readable_by_their_owner_only(tmp_path):
+    process = SuiviProcess(tmp_path / "data", {"SUIVI_LOAD_SAMPLES": "0"})
+    process.start()
+    try:
+        httpx.get(f"{process.url}/api/users", headers=process.token())  # a write or two: WAL files
+        paths = [process.data_dir, *process.data_dir.rglob("*")]
+        assert any(p.name == "notify.db" for p in paths) and any(p.name == "jetstream" for p in paths)
+        loose = {
+            str(path.relative_to(tmp_path)): oct(path.stat().st_mode & 0o777)
+            for path in paths
+            if path.stat().st_mode & 0o077
+        }
+        assert not loose, f"readable or writable by others: {loose}"
+    finally:
+        process.stop()
+
+
 def test_no_token_signed_with_the_public_placeholder(tmp_path):
     """Without SUIVI_SECRET_KEY, `suivi run` signs with a key of its own, kept in the data dir."""
     import jwt

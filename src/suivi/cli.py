@@ -53,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     add_commands(commands)  # backup, restore
 
     args = parser.parse_args(argv)
+    # Databases (password hashes, webhook secrets), the NATS store, backups and the generated
+    # secret key: whatever this process or its nats-server creates is its owner's alone
+    # (files 0600, directories 0700), as SQLite and nats-server would otherwise make them 0644.
+    os.umask(0o077)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from pydantic import ValidationError
 

@@ -232,6 +232,21 @@ async def transaction(
             raise
 
 
+async def scrub_freed_space(engine: AsyncEngine, table: str) -> None:
+    """Rewrite `table`'s storage so that values overwritten or deleted in it leave no copy in
+    free pages (SQLite: VACUUM, then an emptied write-ahead log) or dead row versions
+    (PostgreSQL: VACUUM FULL). For rare moments, such as sealing what was stored in clear:
+    both lock the table (SQLite, the database) while they run."""
+    async with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.exec_driver_sql(f'VACUUM FULL "{table}"')
+            return
+        raw = (await connection.get_raw_connection()).driver_connection
+        await raw.execute("VACUUM")
+        await raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 async def migrate(engine: AsyncEngine, migrations_dir: Path, schema: str) -> None:
     """Bring the service's database to the newest revision, once even with several replicas."""
     lock_path = sqlite_lock_path(str(engine.url), "migrate") if engine.dialect.name == "sqlite" else None

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import field_validator
+from pydantic_settings import NoDecode
 from suivi_kit.settings import Settings
+
+from .subscriptions.sealing import SecretBox, secret_box
 
 
 class NotifySettings(Settings):
@@ -24,6 +30,20 @@ class NotifySettings(Settings):
     webhook_log_retention_days: float = 30.0
     # An event handed to a replica that died is handed out again after this long (JetStream ack_wait).
     consumer_ack_wait_seconds: float = 10.0
+    # Keys SUIVI_SECRET_KEY had before a rotation (comma-separated): webhook secrets sealed
+    # under them are re-sealed under the current key at start (subscriptions/sealing.py).
+    previous_secret_keys: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("previous_secret_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(key.strip() for key in value.split(",") if key.strip())
+        return value
+
+    @property
+    def secret_box(self) -> SecretBox:
+        return secret_box(self.secret_key, self.previous_secret_keys)
 
 
 def notify_settings(settings: Settings) -> NotifySettings:

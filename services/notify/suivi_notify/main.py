@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from suivi_kit.db import create_engine, migrate, ping
+from suivi_kit.db import create_engine, migrate, ping, scrub_freed_space
 from suivi_kit.messaging import connect, ensure_stream
 from suivi_kit.outbox import OutboxRelay
 from suivi_kit.settings import Settings
@@ -19,6 +19,7 @@ from .deliveries.router import router as deliveries_router
 from .scheduler import Jobs, create_scheduler
 from .sender import WebhookSender
 from .subscriptions.router import router as subscriptions_router
+from .subscriptions.service import reseal_secrets
 from .uow import Database
 from .worker import DeliveryWorker, FanOut, consume_events
 
@@ -37,6 +38,11 @@ def create_app(settings: Settings) -> FastAPI:
         engine = create_engine(config.database_url_for("notify"), schema="notify", inline_sqlite=True)
         await migrate(engine, MIGRATIONS, "notify")
         db = Database(engine)
+        async with db.write() as session:
+            resealed = await reseal_secrets(session, config.secret_box)
+        if resealed:  # the values they replace must not linger in the database's free space
+            await scrub_freed_space(engine, "subscriptions")
+            log.info("sealed %d webhook secret(s) under the current SUIVI_SECRET_KEY", resealed)
         sessions = db.sessions
         nc = await connect(config.nats_servers, "notify")
         js = nc.jetstream()

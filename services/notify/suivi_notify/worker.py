@@ -332,7 +332,8 @@ class DeliveryWorker:
                 await delivery_service.mark_skipped(session, item, "The subscription is disabled.")
             return
         try:
-            result = await self._sender.send(item.url, item.event_id, item.payload, item.secrets)
+            secrets = [self._settings.secret_box.open(sealed) for sealed in item.secrets]
+            result = await self._sender.send(item.url, item.event_id, item.payload, secrets)
         except Exception as exc:  # a failed attempt like any other, or the delivery would never settle
             log.exception("delivery %s: unexpected error", item.delivery_id)
             error = f"unexpected error: {type(exc).__name__}: {exc}".replace("\x00", "\ufffd")

@@ -39,7 +39,7 @@ class Claimed:
     event_id: str
     cycle_attempts: int
     url: str
-    secrets: list[str]
+    secrets: list[str]  # sealed: opened just before signing
     active: bool
     payload: str
     lease_until: datetime | None = None

@@ -20,8 +20,9 @@ class Subscription(SQLModel, table=True):
     event_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     filter: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     active: bool = Field(default=True)
-    secret: str = Field(max_length=100)
-    previous_secret: str | None = Field(default=None, max_length=100)
+    # Both sealed (sealing.py): what is stored is never the secret itself.
+    secret: str = Field(sa_column=Column(Text, nullable=False))
+    previous_secret: str | None = Field(default=None, sa_column=Column(Text))
     previous_secret_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     disabled_reason: str | None = Field(default=None, sa_column=Column(Text))
     disabled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
@@ -32,7 +33,7 @@ class Subscription(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
     def signing_secrets(self, now: datetime) -> list[str]:
-        """The current secret, and the previous one while its grace period runs."""
+        """The current secret, and the previous one while its grace period runs (sealed)."""
         secrets = [self.secret]
         if self.previous_secret and self.previous_secret_expires_at and self.previous_secret_expires_at > now:
             secrets.append(self.previous_secret)

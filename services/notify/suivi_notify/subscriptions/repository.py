@@ -38,6 +38,29 @@ async def mark_success(session: AsyncSession, subscription_id: int, at: datetime
     )
 
 
+async def everyone(session: AsyncSession) -> list[Subscription]:
+    return list((await session.execute(select(Subscription).order_by(Subscription.id))).scalars().all())  # type: ignore[arg-type]
+
+
+async def replace_secrets(
+    session: AsyncSession, subscription: Subscription, secret: str | None, previous: str | None
+) -> None:
+    """Store re-sealed secrets, only if nobody changed them meanwhile (replicas start together)."""
+    values = {
+        "secret": secret or subscription.secret,
+        "previous_secret": previous or subscription.previous_secret,
+    }
+    await session.execute(
+        update(Subscription)
+        .where(
+            Subscription.id == subscription.id,  # type: ignore[arg-type]
+            Subscription.secret == subscription.secret,  # type: ignore[arg-type]
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def active(session: AsyncSession) -> list[Subscription]:
     rows = await session.execute(select(Subscription).where(Subscription.active.is_(True)))  # type: ignore[attr-defined]
     return list(rows.scalars().all())

@@ -34,8 +34,8 @@ async def list_subscriptions(
 async def create_subscription(
     data: SubscriptionCreate, _: Admin, uow: UoW, settings: Config
 ) -> SubscriptionCreated:
-    subscription = await service.create(uow.session, data, settings)
-    return SubscriptionCreated.model_validate(subscription.model_dump() | {"secret": subscription.secret})
+    subscription, secret = await service.create(uow.session, data, settings)
+    return SubscriptionCreated.model_validate(subscription.model_dump() | {"secret": secret})
 
 
 @router.get("/{subscription_id}", response_model=SubscriptionPublic)

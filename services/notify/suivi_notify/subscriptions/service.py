@@ -21,6 +21,7 @@ from ..readmodel import repository as readmodel
 from . import repository
 from .models import Subscription
 from .schemas import SubscriptionCreate, SubscriptionUpdate
+from .sealing import SecretBox, SecretUnreadable
 
 
 def new_secret() -> str:
@@ -39,16 +40,20 @@ async def get(session: AsyncSession, subscription_id: int) -> Subscription:
     return subscription
 
 
-async def create(session: AsyncSession, data: SubscriptionCreate, settings: NotifySettings) -> Subscription:
+async def create(
+    session: AsyncSession, data: SubscriptionCreate, settings: NotifySettings
+) -> tuple[Subscription, str]:
+    """The new subscription and its secret, in clear this once (only its sealed form is kept)."""
+    secret = new_secret()
     subscription = Subscription(
         url=_target(data.url, settings),
         description=data.description,
         event_types=list(data.event_types),
         filter=data.filter.model_dump(),
         active=data.active,
-        secret=new_secret(),
+        secret=settings.secret_box.seal(secret),
     )
-    return await repository.add(session, subscription)
+    return await repository.add(session, subscription), secret
 
 
 async def update(
@@ -94,14 +99,38 @@ async def rotate_secret(
     subscription = await get(session, subscription_id)
     now = utcnow()
     expires = now + timedelta(hours=settings.webhook_secret_grace_hours)
+    secret = new_secret()
     subscription.previous_secret = subscription.secret
     subscription.previous_secret_expires_at = expires
-    subscription.secret = new_secret()
+    subscription.secret = settings.secret_box.seal(secret)
     subscription.version += 1
     subscription.updated_at = now
     session.add(subscription)
     await session.flush()
-    return subscription.secret, expires
+    return secret, expires
+
+
+async def reseal_secrets(session: AsyncSession, box: SecretBox) -> int:
+    """Seal every stored secret under the current key (after a key rotation, or secrets an
+    older version stored in clear); how many rows changed. Refuses, naming them, subscriptions
+    whose secret no configured key opens."""
+    changed, unreadable = 0, []
+    for subscription in await repository.everyone(session):
+        try:
+            secret = box.resealed(subscription.secret)
+            previous = box.resealed(subscription.previous_secret) if subscription.previous_secret else None
+        except SecretUnreadable:
+            unreadable.append(subscription.id)
+            continue
+        if secret or previous:
+            await repository.replace_secrets(session, subscription, secret, previous)
+            changed += 1
+    if unreadable:
+        raise SecretUnreadable(
+            f"SUIVI_SECRET_KEY does not open the webhook secrets of subscriptions {unreadable}: "
+            "start notify with the key they were sealed with in SUIVI_PREVIOUS_SECRET_KEYS."
+        )
+    return changed
 
 
 async def send_test(session: AsyncSession, subscription_id: int) -> tuple[CloudEvent, Delivery]:
