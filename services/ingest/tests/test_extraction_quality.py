@@ -46,7 +46,20 @@ def _score(gold_dir: Path, extracted: list[tuple[str, list]]) -> dict:
     preds = [item.to_dict() for _, items in extracted for item in items]
     for pred in preds:
         pred["_tok"] = score.tokens(pred["text"])
-    return score.score(golds, preds)
+    result = score.score(golds, preds)
+    result["actors_f1"] = _actors_f1(golds, preds)
+    return result
+
+
+def _actors_f1(golds: list[dict], preds: list[dict]) -> float:
+    """Micro-F1 of the actors on matched items (score.py does not score actors)."""
+    tp = fp = fn = 0
+    for doc in {g["doc"] for g in golds}:
+        in_doc = [p for p in preds if p["doc"] == doc]
+        for pred, gold in score.match(in_doc, [g for g in golds if g["doc"] == doc]):
+            p, g = set(pred["actors"]), set(gold["actors"])
+            tp, fp, fn = tp + len(p & g), fp + len(p - g), fn + len(g - p)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +100,10 @@ def test_samples_topics(samples):
     assert samples["topics_micro"]["f1"] >= 0.72, samples["topics_micro"]
 
 
+def test_samples_actors(samples):
+    assert samples["actors_f1"] >= 0.55
+
+
 def test_samples_no_mission_topic_item_missed(samples):
     assert not _missed(samples), f"mission-topic items missed or not tagged: {_missed(samples)}"
 
@@ -109,6 +126,10 @@ def test_provided_kind_accuracy(provided):
 
 def test_provided_topics(provided):
     assert provided["topics_micro"]["f1"] >= 0.75, provided["topics_micro"]
+
+
+def test_provided_actors(provided):
+    assert provided["actors_f1"] >= 0.72
 
 
 def test_provided_mission_topic_items(provided):

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass
 
 from . import nlp
+from .actors import find_actors
 from .deadlines import find_deadline
 from .decision import Decision
 from .kinds import PREFILTER, classify_en, classify_fr, last_trigger_end
@@ -17,7 +18,7 @@ from .model import ExtractedCommitment, UnsupportedLanguage
 from .negotiation import ADOPTED_MARK, bracket_spans, overlaps
 from .structure import Block, build_blocks, split_inline_items, split_sentences
 from .topics import TopicContext, TopicModel
-from .vocabulary import find_actors, strong_mission_topics
+from .vocabulary import strong_mission_topics
 
 SUPPORTED = ("fr", "en")
 _INF_START = {
@@ -191,7 +192,7 @@ class Extractor:
             paragraph = b.text[: c.start] + " " + b.text[c.end :]
             topic_context = TopicContext(item_text, lead_text, paragraph, " > ".join(b.heading_path))
             topics = doc_topics.topics(topic_context, start)
-            actors = find_actors(item_text if not lead_text else lead_text + " " + item_text, authors)
+            actors = find_actors(item_text, lead_text, d.kind, authors)
             status = "none"
             if overlaps(brackets, start, end) or (b.kind == "sub" and _block_bracketed(b, brackets)):
                 status = "bracketed"
