@@ -148,16 +148,16 @@ async def list_commitments(
 
 async def _count_commitments(session: AsyncSession, filters: dict[str, Any], admin: bool) -> int:
     """How many commitments match: counted once per filter and revision of the data."""
-    revision, cache = await revision_cache.current(session)
     key = ("count", json.dumps(filters, sort_keys=True, default=str), admin, date.today())  # overdue: daily
-    total = cache.get(revision, key)
+    return await revision_cache.cached(session, key, lambda: _count(session, filters, admin))
+
+
+async def _count(session: AsyncSession, filters: dict[str, Any], admin: bool) -> int:
+    total = await _search_only_count(session, filters, admin)
     if total is None:
-        total = await _search_only_count(session, filters, admin)
-        if total is None:
-            conditions = commitment_conditions(session, filters, admin)
-            count = select(func.count()).select_from(Commitment).where(*conditions)
-            total = (await session.execute(count)).scalar_one()
-        cache.put(revision, key, total)
+        conditions = commitment_conditions(session, filters, admin)
+        count = select(func.count()).select_from(Commitment).where(*conditions)
+        total = (await session.execute(count)).scalar_one()
     return total
 
 

@@ -11,12 +11,13 @@ commitments against 0.2 ms for the page itself (bench/api.py).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, TypeVar
 
 from sqlalchemy import column, func, select, table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+T = TypeVar("T")
 MAX_ENTRIES = 4096
 # Core, not text(): SQLAlchemy caches a Core statement's result metadata, and rebuilding it for
 # a text() query was 8% of a cached list request.
@@ -50,3 +51,15 @@ async def current(session: AsyncSession) -> tuple[int, RevisionCache]:
     if cache is None:
         cache = _caches[session.bind] = RevisionCache()
     return int(revision), cache
+
+
+async def cached(session: AsyncSession, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+    """The answer filed under `key` at the revision this session sees, computed and filed if
+    there is none. The revision is read before computing, so the answer is filed under the
+    revision of the snapshot it was computed in."""
+    revision, cache = await current(session)
+    value = cache.get(revision, key)
+    if value is None:
+        value = await compute()
+        cache.put(revision, key, value)
+    return value

@@ -70,16 +70,15 @@ async def list_page(session: AsyncSession, query: ListQuery, admin: bool) -> tup
     changes (revision_cache)."""
     key = ("page", query.sort_field, query.sort_order, query.offset, query.limit,
            json.dumps(query.filter, sort_keys=True, default=str), admin, date.today())  # fmt: skip
-    revision, cache = await revision_cache.current(session)
-    page = cache.get(revision, key)
-    if page is None:
-        rows, total = await repository.list_commitments(session, query, admin=admin)
-        sources = await repository.sources_by_commitment(session, [row.id for row in rows])
-        body = PUBLIC_LIST.dump_json([public_commitment(row, sources[row.id]) for row in rows])
-        etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
-        page = (body, query.content_range("commitments", total, len(rows)), etag)
-        cache.put(revision, key, page)
-    return page
+    return await revision_cache.cached(session, key, lambda: _page(session, query, admin))
+
+
+async def _page(session: AsyncSession, query: ListQuery, admin: bool) -> tuple[bytes, str, str]:
+    rows, total = await repository.list_commitments(session, query, admin=admin)
+    sources = await repository.sources_by_commitment(session, [row.id for row in rows])
+    body = PUBLIC_LIST.dump_json([public_commitment(row, sources[row.id]) for row in rows])
+    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    return body, query.content_range("commitments", total, len(rows)), etag
 
 
 def check_filters(session: AsyncSession, filters: dict[str, Any], admin: bool) -> None:

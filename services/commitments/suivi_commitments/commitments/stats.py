@@ -13,10 +13,7 @@ from . import repository, revision_cache
 
 async def dashboard(session: AsyncSession) -> dict[str, Any]:
     """The aggregates are computed once per revision of the data (revision_cache)."""
-    revision, cache = await revision_cache.current(session)
-    figures = cache.get(revision, ("stats", date.today()))  # overdue moves daily
-    if figures is None:
-        figures = await repository.stats(session)
-        cache.put(revision, ("stats", date.today()), figures)
+    key = ("stats", date.today())  # overdue moves daily
+    figures = await revision_cache.cached(session, key, lambda: repository.stats(session))
     recent = await status_changes.recent(session)
     return figures | {"recent_changes": [change.model_dump(mode="json") for change in recent]}

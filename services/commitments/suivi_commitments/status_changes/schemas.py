@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from suivi_contracts.vocabularies import STATUSES
 from suivi_kit.outbound import BadURL, parse_url
 
@@ -42,6 +42,8 @@ class EvidenceCreate(EvidenceInput):
 
 
 class EvidencePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     commitment_id: int
     url: str | None
@@ -52,7 +54,7 @@ class EvidencePublic(BaseModel):
     added_at: datetime
     archive_status: str | None
     archived_at: datetime | None
-    sha256: str | None
+    sha256: str | None = Field(validation_alias=AliasChoices("sha256", "archive_sha256"))
     archive_error: str | None
 
 

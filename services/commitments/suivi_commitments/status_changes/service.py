@@ -20,32 +20,13 @@ from .schemas import EvidenceCreate, EvidenceInput, EvidencePublic, StatusChange
 
 
 def public_evidence(evidence: Evidence) -> EvidencePublic:
-    return EvidencePublic(
-        id=evidence.id,
-        commitment_id=evidence.commitment_id,
-        url=evidence.url,
-        title=evidence.title,
-        excerpt=evidence.excerpt,
-        published_at=evidence.published_at,
-        added_by=evidence.added_by,
-        added_at=evidence.added_at,
-        archive_status=evidence.archive_status,
-        archived_at=evidence.archived_at,
-        sha256=evidence.archive_sha256,
-        archive_error=evidence.archive_error,
-    )
+    return EvidencePublic.model_validate(evidence)
 
 
 def public_status_change(change: StatusChange, evidence: dict[int, Evidence]) -> StatusChangePublic:
     return StatusChangePublic(
-        id=change.id,
-        commitment_id=change.commitment_id,
-        from_status=change.from_status,
-        to_status=change.to_status,
-        rationale=change.rationale,
+        **change.model_dump(exclude={"evidence_ids"}),
         evidence=[public_evidence(evidence[i]) for i in change.evidence_ids if i in evidence],
-        changed_by=change.changed_by,
-        changed_at=change.changed_at,
     )
 
 
