@@ -325,3 +325,51 @@ def test_operative_acts_lead_ins_and_procedural_decisions(ex):
         ("§3", "call"),
         ("§4", "call"),  # a closing procedural decision does not outrank the request
     ]
+
+
+FIRST_PERSON_LISTS_EN = """Objective 3. Open data
+
+20. We will:
+
+(a) Call on digital platforms to publish yearly transparency reports;
+
+(b) Support community networks in rural and remote areas;
+
+21. We recognize the role of libraries in digital literacy, and call for their inclusion in national plans.
+
+22. We:
+
+(a) Encourage donors to fund open data portals;
+
+(b) Commit to publish our own budgets in open formats.
+"""
+
+FIRST_PERSON_LISTS_FR = """Objectif 3. Données ouvertes
+
+20. Nous :
+
+a) Appellerons les plateformes numériques à publier chaque année un rapport de transparence ;
+
+b) Soutiendrons les réseaux communautaires dans les zones rurales ;
+
+21. Nous reconnaissons le rôle des bibliothèques dans l'éducation au numérique, et appelons à leur inclusion dans les plans nationaux.
+"""
+
+
+def test_first_person_lead_ins_and_coordinated_verbs(ex):
+    items = ex.extract(FIRST_PERSON_LISTS_EN, "gdc.txt", "en")
+    assert [(i.locator, i.kind) for i in items] == [
+        ("§20 (a)", "engagement"),  # "We will: (a) Call on …" inherits the lead-in's kind
+        ("§20 (b)", "engagement"),
+        ("§21", "call"),  # the strongest of "we recognize …, and call for …"
+        ("§22 (a)", "call"),  # "We: (a) Encourage …" reads "We encourage …"
+        ("§22 (b)", "engagement"),
+    ]
+    assert "platforms" in items[0].actors and "states" in items[0].actors
+    items = ex.extract(FIRST_PERSON_LISTS_FR, "pacte.txt", "fr")
+    assert [(i.locator, i.kind) for i in items] == [
+        ("§20 a)", "engagement"),  # « Nous : a) Appellerons … »: what we will do
+        ("§20 b)", "engagement"),
+        ("§21", "call"),
+    ]
+    assert items[2].text.endswith("dans les plans nationaux.")

@@ -39,6 +39,7 @@ class _Cand:
     first: bool  # opens its block (for priorities)
     label: str = ""
     lead: int = -1  # index of the lead-in candidate for subs
+    subject: str = ""  # « Nous » of a lead-in « Nous : » that its sub-items continue
     toks: list | None = None
     decision: Decision | None = None
 
@@ -116,6 +117,7 @@ class Extractor:
                 lead_of_group.setdefault(bi, lead_idx)
                 if lead_idx >= 0:
                     lead_of_group[bi] = lead_idx
+        _give_subjects(cands, blocks)
         return cands
 
     def _wanted(self, c: _Cand, blocks: list[Block], lang: str) -> bool:
@@ -135,6 +137,8 @@ class Extractor:
         and not sending it to spaCy saves a good share of the time.
         """
         t = blocks[c.block].text[c.start : c.end]
+        if c.subject:  # « Nous : a) Appelons … » is read « Nous appelons … »
+            return f"{c.subject} {t[:1].lower()}{t[1:]}"
         if c.role != "sent" or len(t) < 160:
             return t
         end = last_trigger_end(t, lang)
@@ -241,6 +245,24 @@ _IMPERFECT = {
 
 _FOOTNOTE_MARK_END = re.compile(r"(?<=\D)\s?\d{1,3}$")
 _PREAMBLE_OPENING = {"en": lexicon_en.PREAMBLE_OPENING, "fr": lexicon_fr.PREAMBLE_OPENING}
+
+
+_SUBJECT_ONLY = re.compile(
+    r"^\W*(we|nous)(?:\s+(?:also|further|therefore|hereby|all|jointly|également|aussi|donc|tous|ensemble))*\s*:\W*$",
+    re.I,
+)
+
+
+def _give_subjects(cands: list[_Cand], blocks: list[Block]) -> None:
+    """Sub-items of a lead-in that is only the subject ("We:", « Nous : ») continue its
+    sentence: each is read with the subject before it."""
+    for c in cands:
+        if c.role != "sub" or c.lead < 0:
+            continue
+        lead = cands[c.lead]
+        m = _SUBJECT_ONLY.match(blocks[lead.block].text[lead.start : lead.end])
+        if m:
+            c.subject = m.group(1).capitalize()
 
 
 def _preambular(b: Block, lang: str) -> bool:

@@ -221,6 +221,18 @@ def _noted_need(s: Sentence, j: int) -> Decision | None:
     return None
 
 
+def coordinated_first_person(s: Sentence, i: int) -> Found:
+    """A second verb of "we" after a clause boundary: "We recognize …, and call for …",
+    "we reaffirm … and will support …"."""
+    low = s.low
+    if low[i] not in lex.COORDINATED_VERBS or "we" not in low[:i] or not clause_start(low, i):
+        return None
+    if i > 0 and low[i - 1] == "we":
+        return None  # the first verb of "we": first_person reads it
+    d = first_person_verb(s, i)
+    return [d] if d is not None else []
+
+
 # ---------------------------------------------------------------- modals and necessity
 
 
@@ -381,6 +393,7 @@ def nominal_enabling(s: Sentence, i: int) -> Found:
 # in the order they are tried at each token
 CONSTRUCTIONS = (
     first_person,
+    coordinated_first_person,
     deontic_modal,
     need_to,
     there_is_a_need,

@@ -205,14 +205,15 @@ def first_person_verb(toks: list[Tok], j: int, relative: bool = False) -> Decisi
         return Decision("engagement", conf.PERFORMATIVE, past, trigger=j)
     if vl == "aller" and next_inf(toks, j, 2) > 0:
         return Decision("engagement", conf.INTENT, past, trigger=j)
+    if v.tense == "Fut" and v.person == "1" and vl not in ("être", "avoir", "pouvoir", "devoir"):
+        # « nous appellerons », « nous soutiendrons »: what we will do is an engagement
+        return Decision("engagement", conf.FIRST_PERSON_FUTURE, False, trigger=j)
     if vl in lex.CALL:
         return _first_person_call(toks, j, past)
     if vl in lex.RECOMMEND:
         return Decision("recommendation", conf.NOTED_NEED, past, trigger=j)
     if vl == "devoir" or v.low in lex.MODAL_FORMS:
         return Decision("recommendation", conf.MODAL, past or v.low in lex.MODAL_PAST, trigger=j)
-    if v.tense == "Fut" and v.person == "1" and vl not in ("être", "avoir", "pouvoir"):
-        return Decision("engagement", conf.FIRST_PERSON_FUTURE, False, trigger=j)
     if vl in lex.PERFORMATIVE and not past and not relative:
         return Decision("engagement", conf.PRESENT_ACT, False, trigger=j)  # « nous prorogeons »
     if vl in lex.NOTE:
@@ -241,6 +242,40 @@ def _noted_need(toks: list[Tok], j: int, past: bool) -> Decision | None:
         if toks[k].lemma == "importance" and nxt in ("de", "d'", "du", "des"):
             return Decision("recommendation", conf.NOTED_IMPORTANCE, past, trigger=j)
     return None
+
+
+def coordinated_first_person(toks: list[Tok], i: int) -> Found:
+    """A second verb of « nous » after a clause boundary: « Nous reconnaissons …, et
+    appelons … »."""
+    if not repair_first_person_verb(toks[i]):
+        return None
+    j = i - 1
+    while j >= 0 and toks[j].low in lex.CLAUSE_ADVERBS:
+        j -= 1
+    if j < 0 or toks[j].low not in ("et", ",", ";") or not any(x.low == "nous" for x in toks[:j]):
+        return None
+    d = first_person_verb(toks, i)
+    return [d] if d is not None else []
+
+
+def repair_first_person_verb(t: Tok) -> bool:
+    """Is ``t`` a verb in the first person plural? Without « nous » right before it, the
+    small model takes « appelons » for a noun: the lemma is then found from the ending
+    (« appel-ons » → appeler, « renforcer-ons » → renforcer) among the verbs the rules know."""
+    if not t.low.endswith("ons") or t.low == "nous" or len(t.low) < 6:
+        return False
+    if t.pos in ("VERB", "AUX") and t.lemma != t.low:
+        return True
+    stem = t.low[:-3]
+    future = stem.endswith(("er", "ir", "r"))
+    lemma = lex.FIRST_PERSON_IRREGULAR.get(t.low) or next(
+        (c for c in (stem, stem + "er", stem + "ir", stem + "re") if c in lex.FIRST_PERSON_LEMMAS), None
+    )
+    if lemma is None:
+        return False
+    t.pos, t.lemma, t.verbform, t.person = "VERB", lemma, "Fin", "1"
+    t.tense = "Fut" if future and lemma == stem else "Pres"
+    return True
 
 
 # ---------------------------------------------------------------- deontic and impersonal
@@ -470,6 +505,7 @@ def nominal_enabling(toks: list[Tok], i: int) -> Found:
 # in the order they are tried at each token
 CONSTRUCTIONS = (
     first_person,
+    coordinated_first_person,
     deontic_modal,
     falloir,
     impersonal,

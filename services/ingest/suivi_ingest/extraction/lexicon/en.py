@@ -204,6 +204,32 @@ FIRST_PERSON_ADVERBS = {
     "collectively",
     "thus",
 }
+# verbs that "we" may govern after a first clause: "We recognize …, and call for …"
+COORDINATED_VERBS = {
+    "call",
+    "urge",
+    "request",
+    "encourage",
+    "invite",
+    "appeal",
+    "commit",
+    "recommit",
+    "pledge",
+    "resolve",
+    "decide",
+    "undertake",
+    "reaffirm",
+    "will",
+    "shall",
+    "must",
+    "recognize",
+    "recognise",
+    "acknowledge",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "underline",
+}
 # "it is particularly important to"
 DEGREE_ADVERBS = {
     "also",

@@ -329,6 +329,44 @@ FIRST_PERSON_FILLERS = {
     "solennellement",
 }
 
+# what may stand between a clause boundary and its verb: « …, et appelons également »
+CLAUSE_ADVERBS = {
+    "également",
+    "aussi",
+    "donc",
+    "ensemble",
+    "instamment",
+    "vivement",
+    "en",
+    "outre",
+    "par",
+    "ailleurs",
+}
+
+# verbs of the authors' statements, to recognise « appelons », « renforcerons » the model
+# mis-tags when « nous » is not right before them
+FIRST_PERSON_LEMMAS = (
+    ENGAGE | CALL | NOTE | PERFORMATIVE | RECOMMEND | {"renforcer", "promouvoir", "soutenir"}
+)
+FIRST_PERSON_IRREGULAR = {
+    "reconnaissons": "reconnaître",
+    "soutenons": "soutenir",
+    "soutiendrons": "soutenir",
+    "prenons": "prendre",
+    "devons": "devoir",
+    "devrons": "devoir",
+    "appellerons": "appeler",
+    "allons": "aller",
+    "sommes": "être",
+    "serons": "être",
+    "poursuivons": "poursuivre",
+    "poursuivrons": "poursuivre",
+    "promouvons": "promouvoir",
+    "promouvrons": "promouvoir",
+    "résolvons": "résoudre",
+    "entendons": "entendre",
+}
+
 # --- preambular paragraphs of resolutions: « Rappelant sa résolution …, » — not items
 PREAMBLE_OPENING = re.compile(
     r"^(?:[A-ZÉ][a-zéèêîôû]+ant|Consciente?s?|Préoccupée?s?|Convaincue?s?|Profondément|Gravement"
