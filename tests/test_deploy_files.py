@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -402,38 +403,151 @@ def test_nginx_serves_the_spa_with_security_headers(nginx):
         assert not directives(block, "add_header"), uri
 
 
-def test_nginx_configuration_is_accepted_by_nginx(nginx, tmp_path):
+def nginx_binary() -> str:
     binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if binary is None:
-        pytest.skip("nginx is not installed; the configuration was checked by parsing only")
+        pytest.skip("nginx is not installed (apt-get install nginx-light; `make system-packages` does)")
+    return binary
+
+
+def render_nginx(directory: Path, upstream: str = "127.0.0.1:8000", listen: str | None = None) -> Path:
+    """The UI image's nginx configuration as Debian's nginx runs it: every service at
+    `upstream` (an address: nothing to resolve), files and temp paths in `directory`."""
+    binary = nginx_binary()
     version = subprocess.run([binary, "-v"], capture_output=True, text=True).stderr
     major, minor, patch = map(int, re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", version).groups())
     text = NGINX_TEMPLATE.read_text(encoding="utf-8").replace("${NGINX_LOCAL_RESOLVERS}", "127.0.0.11")
     for name in SERVICES:
-        # Addresses, so that the check resolves nothing.
-        text = text.replace("${SUIVI_" + name.upper() + "_UPSTREAM}", "127.0.0.1:8000")
+        text = text.replace("${SUIVI_" + name.upper() + "_UPSTREAM}", upstream)
     if (major, minor, patch) < (1, 27, 3):
         text = text.replace(" resolve;", ";")  # older nginx has no `resolve` on upstream servers
-    text = text.replace("/etc/nginx/snippets/", f"{tmp_path}/")
+    if listen:
+        text = text.replace("listen 8080;", f"listen {listen};")
+    text = text.replace("/etc/nginx/snippets/", f"{directory}/")
     for snippet in ("proxy.conf", "security-headers.conf"):
-        shutil.copy(NGINX_DIR / snippet, tmp_path / snippet)
-    (tmp_path / "default.conf").write_text(text, encoding="utf-8")
+        shutil.copy(NGINX_DIR / snippet, directory / snippet)
+    (directory / "default.conf").write_text(text, encoding="utf-8")
     temp_paths = " ".join(
-        f"{kind}_temp_path {tmp_path}/{kind};"
+        f"{kind}_temp_path {directory}/{kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; events {{}}\n"
-        f"http {{ access_log off; {temp_paths} include {tmp_path}/default.conf; }}\n",
+    # As root, nginx would hand its workers to `nobody`, who cannot enter pytest's directories.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (directory / "nginx.conf").write_text(
+        f"{user} pid {directory}/nginx.pid; error_log {directory}/error.log; events {{}}\n"
+        f"http {{ access_log off; {temp_paths} include {directory}/default.conf; }}\n",
         encoding="utf-8",
     )
+    return directory / "nginx.conf"
+
+
+def test_nginx_configuration_is_accepted_by_nginx(tmp_path):
+    conf = render_nginx(tmp_path)
     result = subprocess.run(
-        [binary, "-t", "-q", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        [nginx_binary(), "-t", "-q", "-p", str(tmp_path), "-c", str(conf)],
         capture_output=True,
         text=True,
         timeout=30,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_nginx_replaces_a_forwarded_for_header(nginx):
+    [proxy_conf] = [
+        args
+        for _, args, _ in directives(parse_nginx((NGINX_DIR / "proxy.conf").read_text()), "proxy_set_header")
+        if args[0] == "X-Forwarded-For"
+    ]
+    assert proxy_conf == ["X-Forwarded-For", "$remote_addr"], "appending would pass on what the client wrote"
+
+
+ADMIN_PASSWORD = "admin-password-proxy-1"
+
+
+@pytest.fixture(scope="module")
+def commitments_behind_nginx(nats_server, tmp_path_factory):
+    """`suivi serve commitments` behind Debian's nginx running the Compose configuration on
+    127.0.0.1. The service believes forwarded headers from 127.0.0.1 (nginx) and 127.0.0.2: a
+    client inside the trusted range, as any pod is when the range is a cluster's pod network,
+    so that only nginx replacing the header keeps that client's forgery out."""
+    from suivi_kit.nats_server import free_port
+    from suivi_kit.testing import ServiceProcess, start_all
+
+    directory = tmp_path_factory.mktemp("nginx")
+    env = {
+        "SUIVI_NATS_URL": nats_server.url,
+        "SUIVI_DATA_DIR": str(directory),
+        "SUIVI_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "SUIVI_FORWARDED_ALLOW_IPS": "127.0.0.1,127.0.0.2",
+    }
+    service = ServiceProcess("commitments", env, directory)
+    start_all([service])
+    port = free_port()
+    conf = render_nginx(directory, upstream=f"127.0.0.1:{service.port}", listen=f"127.0.0.1:{port}")
+    nginx = subprocess.Popen([nginx_binary(), "-p", str(directory), "-c", str(conf), "-g", "daemon off;"])
+    try:
+        wait_for_port(port, nginx)
+        yield SimpleNamespace(url=f"http://127.0.0.1:{port}", service=service)
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+        service.stop()
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 15) -> None:
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "nginx exited"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+def login_from(url: str, source: str, forged: str, password: str = ADMIN_PASSWORD) -> int:
+    """POST /api/auth/login from the loopback address `source`, with a forged X-Forwarded-For."""
+    import httpx
+
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=30) as client:
+        response = client.post(
+            f"{url}/api/auth/login",
+            json={"username": "admin", "password": password},
+            headers={"X-Forwarded-For": forged},
+        )
+    return response.status_code
+
+
+def audited_addresses(url: str) -> dict[str, str]:
+    """The audit log's address of each failed login, by the password-free marker we gave."""
+    import httpx
+
+    token = httpx.post(f"{url}/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}).json()
+    rows = httpx.get(
+        f"{url}/api/audit",
+        params={"filter": '{"action":"login_failed"}', "range": "[0,99]"},
+        headers={"Authorization": f"Bearer {token['access_token']}"},
+    ).json()
+    return [row["remote_addr"] for row in rows]
+
+
+def test_a_forged_forwarded_for_does_not_reach_the_audit_log(commitments_behind_nginx):
+    """Acceptance 5: through the Compose nginx configuration, the audit log records the
+    address the client connected from, never the X-Forwarded-For it wrote."""
+    through_nginx = commitments_behind_nginx.url
+    direct = commitments_behind_nginx.service.url
+    # A failed login from 127.0.0.2 through nginx (appending, nginx would pass the forged
+    # address on, and the service would believe it), and one from 127.0.0.3 straight to the
+    # service, which does not believe that address's forwarded headers.
+    assert login_from(through_nginx, "127.0.0.2", forged="203.0.113.7", password="wrong-1") == 401
+    assert login_from(direct, "127.0.0.3", forged="203.0.113.8", password="wrong-2") == 401
+    addresses = audited_addresses(direct)
+    assert "203.0.113.7" not in addresses and "203.0.113.8" not in addresses
+    assert sorted(addresses) == ["127.0.0.2", "127.0.0.3"]
 
 
 # --- Kubernetes ----------------------------------------------------------------------
@@ -829,3 +943,16 @@ def test_no_two_nats_nodes_on_one_host(k8s):
         term["labelSelector"]["matchLabels"]
         == k8s[("StatefulSet", "nats")]["spec"]["selector"]["matchLabels"]
     )
+
+
+def test_services_believe_forwarded_headers_from_nginx_only(compose, k8s):
+    import ipaddress
+
+    [network] = compose["networks"]["default"]["ipam"]["config"]
+    proxy = compose["services"]["ui"]["networks"]["default"]["ipv4_address"]
+    for name in SERVICES:
+        assert env_of(compose["services"][name])["SUIVI_FORWARDED_ALLOW_IPS"] == proxy
+    address = ipaddress.ip_address(proxy)
+    assert address in ipaddress.ip_network(network["subnet"])
+    assert address not in ipaddress.ip_network(network["ip_range"]), "no other container can take it"
+    assert k8s[("ConfigMap", "suivi-config")]["data"]["SUIVI_FORWARDED_ALLOW_IPS"] != "*"

@@ -129,7 +129,7 @@ def _run(args) -> int:
     try:
         gateway = Gateway(_apps(settings), REPO_ROOT / "frontend" / "dist")
         config = uvicorn.Config(
-            gateway, host=args.host, port=args.port, log_level="info", **_timeouts(settings)
+            gateway, host=args.host, port=args.port, log_level="info", **_uvicorn_options(settings)
         )
         server = uvicorn.Server(config)
         # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
@@ -189,18 +189,20 @@ def _serve(args) -> int:
             return 2
         os.environ["SUIVI_SERVE_SERVICE"] = args.service  # read by each worker's factory below
         uvicorn.run("suivi.cli:service_app_from_environment", factory=True, workers=args.workers,
-                    host=args.host, port=args.port, log_level="info", **_timeouts(settings))  # fmt: skip
+                    host=args.host, port=args.port, log_level="info", **_uvicorn_options(settings))  # fmt: skip
         return 0
     app = _apps_for(args.service, settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **_timeouts(settings))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **_uvicorn_options(settings))
     return 0
 
 
-def _timeouts(settings) -> dict[str, int]:
-    """uvicorn's drain settings (docs/deployment.md, "Stopping without errors")."""
+def _uvicorn_options(settings) -> dict[str, int | str]:
+    """What uvicorn takes from the settings: the drain (docs/deployment.md, "Stopping without
+    errors") and the proxies it believes."""
     return {
         "timeout_keep_alive": settings.http_keep_alive_seconds,
         "timeout_graceful_shutdown": settings.http_graceful_shutdown_seconds,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
     }
 
 

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # long to finish.
     http_keep_alive_seconds: int = 75
     http_graceful_shutdown_seconds: int = 30
+    # Addresses or networks of the reverse proxies whose X-Forwarded-For/-Proto uvicorn
+    # believes (comma-separated): the client's address in logs and the audit trail comes from
+    # them. From any other peer the headers are ignored; never "*" where clients connect.
+    forwarded_allow_ips: str = "127.0.0.1"
     load_samples: bool = False
     samples_dir: Path | None = None  # the sample corpus loaded on first start; None: the bundled one
 
