@@ -18,7 +18,8 @@ import zlib
 from datetime import datetime, timedelta
 
 from nats.js import JetStreamContext
-from sqlalchemy import Column, Text, delete, select, text, update
+from prometheus_client import Gauge
+from sqlalchemy import Column, Text, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel
@@ -30,6 +31,9 @@ from .events import CloudEvent, utcnow
 from .messaging import publish_serialized
 
 log = logging.getLogger(__name__)
+
+# Set by the relay that holds the turn (0 on the others): alert on the maximum per service.
+OUTBOX_PENDING = Gauge("suivi_outbox_pending", "Outbox rows not yet published to JetStream", ["service"])
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -168,6 +172,7 @@ class OutboxRelay:
             path = sqlite_lock_path(str(self._sessions.kw["bind"].url), "relay")
             self._file_lock = FileLock(path) if path else False
         if self._file_lock and not self._file_lock.try_acquire():
+            OUTBOX_PENDING.labels(self._name).set(0)  # another process relays and reports
             return 0
         try:
             async with self._sessions() as session:
@@ -189,6 +194,7 @@ class OutboxRelay:
             # A leader lock held for the transaction: replicas take turns and order holds.
             got = await session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
             if not got.scalar():
+                OUTBOX_PENDING.labels(self._name).set(0)  # another replica relays and reports
                 return 0
             rows = await self._pending(session)
             if rows:
@@ -204,7 +210,14 @@ class OutboxRelay:
             .order_by(OutboxMessage.id)
             .limit(self._batch)
         )
-        return list((await session.execute(statement)).all())
+        rows = list((await session.execute(statement)).all())
+        # A short batch is the whole backlog; a full one is counted (rarely: a backlog).
+        pending = len(rows)
+        if pending == self._batch:
+            unpublished = OutboxMessage.published_at.is_(None)  # type: ignore[union-attr]
+            pending = (await session.execute(select(func.count()).where(unpublished))).scalar_one()
+        OUTBOX_PENDING.labels(self._name).set(pending)
+        return rows
 
     @staticmethod
     async def _publish(js: JetStreamContext, rows: list) -> None:

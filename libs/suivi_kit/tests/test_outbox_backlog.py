@@ -1,0 +1,63 @@
+"""suivi_outbox_pending: the relay reports how many events wait to be published (issue 20)."""
+
+import nats
+import pytest
+from prometheus_client import REGISTRY
+from sqlalchemy import insert
+from suivi_kit import db
+from suivi_kit.messaging import ensure_stream
+from suivi_kit.nats_server import EmbeddedNats
+from suivi_kit.outbox import OutboxMessage, OutboxRelay
+
+
+@pytest.fixture
+async def sessions(tmp_path):
+    engine = db.create_engine(f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}", "public")
+    async with engine.begin() as connection:
+        await connection.run_sync(OutboxMessage.__table__.create)
+    yield db.session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def nats_client(tmp_path):
+    with EmbeddedNats(tmp_path / "nats") as server:  # its own: the shared stream stays as it is
+        client = await nats.connect(server.url)
+        await ensure_stream(client.jetstream())
+        yield client
+        await client.close()
+
+
+async def write_events(sessions, count: int, prefix: str) -> None:
+    async with db.transaction(sessions) as session:
+        rows = [
+            {"event_id": f"{prefix}-{n}", "subject": "suivi.test.backlog", "payload": "{}"}
+            for n in range(count)
+        ]
+        await session.execute(insert(OutboxMessage), rows)
+
+
+def pending(service: str) -> float | None:
+    return REGISTRY.get_sample_value("suivi_outbox_pending", {"service": service})
+
+
+async def test_the_backlog_is_reported_as_it_drains(sessions, nats_client):
+    await write_events(sessions, 5, "drain")
+    relay = OutboxRelay(sessions, "backlog-drain", batch=2)
+    js = nats_client.jetstream()
+    seen = []
+    for _ in range(4):
+        await relay.publish_pending(js)
+        seen.append(pending("backlog-drain"))
+    # Measured before each pass publishes: 5 waiting, then 3, then 1, then none.
+    assert seen == [5, 3, 1, 0]
+
+
+async def test_the_backlog_stays_visible_while_nats_is_away(sessions, nats_client):
+    await write_events(sessions, 3, "away")
+    relay = OutboxRelay(sessions, "backlog-away", batch=200)
+    js = nats_client.jetstream()
+    await nats_client.close()
+    with pytest.raises(Exception):  # noqa: B017 - whichever error a closed connection raises
+        await relay.publish_pending(js)
+    assert pending("backlog-away") == 3
