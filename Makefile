@@ -30,13 +30,14 @@ frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend
 	cd frontend && npm run build --silent
 
 # Debian packages the tests drive: a browser, a PostgreSQL server, docker-compose to check the compose file,
-# nginx to run the Compose nginx configuration in front of a service.
+# nginx to run the Compose nginx configuration in front of a service, promtool to check the alert rules.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	[ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v docker-compose >/dev/null || missing="$$missing docker-compose"; \
 	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx-light"; \
+	command -v promtool >/dev/null || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

@@ -956,3 +956,153 @@ def test_services_believe_forwarded_headers_from_nginx_only(compose, k8s):
     assert address in ipaddress.ip_network(network["subnet"])
     assert address not in ipaddress.ip_network(network["ip_range"]), "no other container can take it"
     assert k8s[("ConfigMap", "suivi-config")]["data"]["SUIVI_FORWARDED_ALLOW_IPS"] != "*"
+
+
+# --- Watching: scraping, alerts, dashboard -------------------------------------------
+
+MONITORING_DIR = K8S_DIR / "monitoring"
+
+
+def alert_rules() -> dict:
+    return load_yaml(MONITORING_DIR / "prometheusrule.yaml")["spec"]
+
+
+def dashboard_expressions() -> list[str]:
+    import json
+
+    dashboard = json.loads((MONITORING_DIR / "grafana-dashboard.json").read_text(encoding="utf-8"))
+    return [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+
+
+def exported_metric_names() -> set[str]:
+    """The series names the services' /metrics can hold, from the metrics they define."""
+    import importlib
+
+    from prometheus_client import REGISTRY
+
+    for module in ("suivi_kit.web", "suivi_kit.outbox", "suivi_ingest.jobs", "suivi_notify.worker"):
+        importlib.import_module(module)
+    suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_count", "_sum"], "gauge": [""]}
+    return {
+        metric.name + suffix
+        for metric in REGISTRY.collect()
+        if metric.name.startswith("suivi_")
+        for suffix in suffixes.get(metric.type, [""])
+    }
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_service_pods_are_annotated_for_scraping(k8s, name):
+    template = k8s[("Deployment", name)]["spec"]["template"]
+    annotations = template["metadata"]["annotations"]
+    [container] = template["spec"]["containers"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert int(annotations["prometheus.io/port"]) == container["ports"][0]["containerPort"]
+    assert annotations["prometheus.io/path"] == "/metrics"
+
+
+def test_the_service_monitor_scrapes_every_service(k8s):
+    monitor = load_yaml(MONITORING_DIR / "servicemonitor.yaml")
+    [selector] = monitor["spec"]["selector"]["matchExpressions"]
+    assert selector["key"] == "app.kubernetes.io/name" and sorted(selector["values"]) == sorted(SERVICES)
+    [endpoint] = monitor["spec"]["endpoints"]
+    for name in SERVICES:
+        assert endpoint["port"] in {port["name"] for port in k8s[("Service", name)]["spec"]["ports"]}
+    assert endpoint["path"] == "/metrics"
+    kustomization = load_yaml(MONITORING_DIR / "kustomization.yaml")
+    assert sorted(kustomization["resources"]) == ["prometheusrule.yaml", "servicemonitor.yaml"]
+
+
+def test_alerts_and_dashboard_use_only_metrics_the_services_export():
+    exported = exported_metric_names()
+    assert "suivi_outbox_pending" in exported and "suivi_http_requests_total" in exported
+    expressions = [rule["expr"] for group in alert_rules()["groups"] for rule in group["rules"]]
+    expressions += dashboard_expressions()
+    used = {name for expression in expressions for name in re.findall(r"\bsuivi_\w+", expression)}
+    assert used and used <= exported, used - exported
+
+
+def promtool() -> str:
+    binary = shutil.which("promtool")
+    if binary is None:
+        pytest.skip("promtool is not installed (apt-get install prometheus; `make system-packages` does)")
+    return binary
+
+
+def test_alert_rules_and_dashboard_queries_are_valid_promql(tmp_path):
+    rules = tmp_path / "rules.yml"
+    recorded = [{"record": f"suivi:dashboard:{n}", "expr": e} for n, e in enumerate(dashboard_expressions())]
+    rules.write_text(
+        yaml.safe_dump({"groups": [*alert_rules()["groups"], {"name": "dashboard", "rules": recorded}]})
+    )
+    result = subprocess.run(
+        [promtool(), "check", "rules", str(rules)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_alerts_fire_on_errors_and_on_a_stuck_outbox(tmp_path):
+    """promtool's rule unit tests: synthetic series, the alerts expected at given times."""
+    (tmp_path / "rules.yml").write_text(yaml.safe_dump(alert_rules()))
+    ok = 'suivi_http_requests_total{service="commitments",status="200",method="GET",route="/api/commitments"}'
+    failing = (
+        'suivi_http_requests_total{service="commitments",status="503",method="GET",route="/api/commitments"}'
+    )
+    tests = {
+        "rule_files": ["rules.yml"],
+        "evaluation_interval": "1m",
+        "tests": [
+            {
+                "interval": "1m",
+                "input_series": [
+                    {"series": ok, "values": "0+100x60"},
+                    {"series": failing, "values": "0+10x60"},  # 9 % of requests
+                    {"series": 'suivi_outbox_pending{service="ingest"}', "values": "500x60"},
+                    {"series": 'suivi_outbox_pending{service="notify"}', "values": "0 3 0 5 0 2 0x55"},
+                ],
+                "alert_rule_test": [
+                    {
+                        "eval_time": "12m",
+                        "alertname": "SuiviServerErrors",
+                        "exp_alerts": [
+                            {
+                                "exp_labels": {"severity": "critical", "service": "commitments"},
+                                "exp_annotations": {
+                                    "summary": "commitments: 9.091% of requests fail with 5xx"
+                                },
+                            },
+                        ],
+                    },
+                    {
+                        "eval_time": "15m",
+                        "alertname": "SuiviOutboxBacklog",
+                        "exp_alerts": [
+                            {
+                                "exp_labels": {"severity": "warning", "service": "ingest"},
+                                "exp_annotations": {"summary": "ingest: 500 events wait in the outbox"},
+                            },
+                        ],
+                    },
+                    # A backlog that keeps emptying (notify) is not stuck; ingest's is.
+                    {
+                        "eval_time": "40m",
+                        "alertname": "SuiviOutboxStuck",
+                        "exp_alerts": [
+                            {
+                                "exp_labels": {"severity": "critical", "service": "ingest"},
+                                "exp_annotations": {
+                                    "summary": "ingest: the outbox has not emptied for 30 minutes"
+                                },
+                            },
+                        ],
+                    },
+                    {"eval_time": "3m", "alertname": "SuiviServerErrors", "exp_alerts": []},
+                ],
+            }
+        ],
+    }
+    (tmp_path / "tests.yml").write_text(yaml.safe_dump(tests))
+    result = subprocess.run(
+        [promtool(), "test", "rules", "tests.yml"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
