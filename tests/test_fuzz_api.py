@@ -11,13 +11,14 @@ seeded data, so lists and reads validate real records, not only empty answers.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -291,3 +292,121 @@ def test_impossible_deadlines_are_refused(commitments_schema, deadline):
         except Exception:  # the in-process client re-raises what a server would answer with a 500
             status = 500
     assert status == 422
+
+
+# -- list parameters: one validation in suivi_kit.listing, for every list of every service ---------
+
+LISTS = [  # (service, path, a text filter of that list)
+    ("commitments", "/api/commitments", "status"),
+    ("commitments", "/api/commitments/export", "status"),
+    ("commitments", "/api/status_changes", "to_status"),
+    ("commitments", "/api/evidence", "added_by"),
+    ("commitments", "/api/users", "username"),
+    ("commitments", "/api/audit", "actor"),
+    ("ingest", "/api/documents", "status"),
+    ("notify", "/api/subscriptions", "q"),
+    ("notify", "/api/deliveries", "status"),
+]
+FILTER_NAMES = ["id", "q", "status", "kind", "topics", "actors", "document_id", "commitment_id", "to_status",
+                "from_status", "changed_by", "added_by", "archive_status", "role", "active", "username", "actor",
+                "action", "resource", "resource_id", "language", "format", "sha256", "source_url",
+                "subscription_id", "event_type", "event_id", "deleted", "overdue", "extraction_id"]  # fmt: skip
+ANY_TEXT = st.text(st.characters(exclude_categories=[]), max_size=12)  # lone surrogates and NUL too
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | ANY_TEXT
+    | st.sampled_from(["\ud800", "abc", "1"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(ANY_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _nested(depth: int, inner: str = "1") -> str:
+    return "[" * depth + inner + "]" * depth
+
+
+FILTERS = st.one_of(
+    st.dictionaries(st.sampled_from(FILTER_NAMES) | ANY_TEXT, JSON_VALUES, max_size=3).map(json.dumps),
+    st.builds(
+        lambda name, depth: json.dumps({name: 0}).replace("0", _nested(depth)),
+        st.sampled_from(FILTER_NAMES),
+        st.integers(1, 1500),
+    ),  # fmt: skip
+    st.integers(1, 1500).map(lambda depth: "{" + '"a":{' * depth + "}" * (depth + 1)),
+    JSON_VALUES.map(json.dumps),
+    ANY_TEXT,
+)
+SORTS = st.one_of(
+    st.tuples(
+        st.sampled_from(FILTER_NAMES) | ANY_TEXT | JSON_VALUES, st.sampled_from(["ASC", "DESC"]) | JSON_VALUES
+    ).map(lambda pair: json.dumps(list(pair))),
+    st.integers(1, 1500).map(_nested),
+    JSON_VALUES.map(json.dumps),
+)
+RANGES = st.one_of(st.lists(JSON_VALUES, max_size=3).map(json.dumps), st.integers(1, 1500).map(_nested))
+LIST_EXAMPLES = max(EXAMPLES, 40)
+
+
+def _list_call(app, path: str, role: str, params: dict[str, str]) -> tuple[int, str]:
+    with asgi.get_client(app) as client:
+        try:
+            response = client.get(path, params=params, headers=HEADERS[role])
+        except Exception as exc:  # the in-process client re-raises what a server would answer with a 500
+            return 500, f"{type(exc).__name__}: {exc}"
+    if 400 <= response.status_code < 500:
+        body = response.json()  # raises on a plain-text error
+        assert isinstance(body.get("message"), str) and body["message"], response.text
+    return response.status_code, response.text[:300]
+
+
+def test_every_list_is_fuzzed():
+    """A new list route must join LISTS: any GET that takes react-admin's `filter`."""
+    found = []
+    for service, factory in (
+        ("commitments", commitments_app),
+        ("ingest", ingest_app),
+        ("notify", notify_app),
+    ):
+        spec = factory(Settings(data_dir="unused", nats_url="nats://127.0.0.1:1")).openapi()
+        for path, operations in spec["paths"].items():
+            parameters = operations.get("get", {}).get("parameters", [])
+            if any(p["name"] == "filter" and p["in"] == "query" for p in parameters):
+                found.append((service, path))
+    assert sorted(found) == sorted((service, path) for service, path, _ in LISTS)
+
+
+@pytest.mark.parametrize("service, path, text_filter", LISTS)
+def test_list_parameters_never_give_a_server_error(request, service, path, text_filter):
+    """Nested, mistyped, non-Unicode and absurdly deep filter, sort and range, as every role."""
+    app = request.getfixturevalue(f"{service}_schema").app
+
+    @settings(
+        max_examples=LIST_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @example(filter='{"id": {"a": 1}}', sort=None, range=None, role="viewer")
+    @example(filter='{"id": "abc"}', sort=None, range=None, role="admin")
+    @example(filter=json.dumps({text_filter: {"a": 1}}), sort=None, range=None, role="admin")
+    @example(filter=json.dumps({text_filter: [[1]]}), sort=None, range=None, role="admin")
+    @example(filter=json.dumps({text_filter: 5}), sort=None, range=None, role="admin")
+    @example(filter='{"status": "\\ud800", "q": "\\ud800"}', sort=None, range=None, role="admin")
+    @example(filter='{"q": "\\u0000"}', sort=None, range=None, role="admin")
+    @example(filter=_nested(1000), sort=_nested(1000), range=None, role="admin")
+    @example(filter='{"id": ' + _nested(1000) + "}", sort=None, range=None, role="viewer")
+    @example(filter='{"id": 9223372036854775808}', sort='["\\ud800", "ASC"]', range=None, role="admin")
+    @given(
+        filter=st.none() | FILTERS,
+        sort=st.none() | SORTS,
+        range=st.none() | RANGES,
+        role=st.sampled_from(ROLES),
+    )
+    def call(filter, sort, range, role):
+        params = {
+            name: value for name, value in (("filter", filter), ("sort", sort), ("range", range)) if value
+        }
+        status, body = _list_call(app, path, role, params)
+        assert status < 500, f"{path} {params} as {role}: {status} {body}"
+
+    call()

@@ -1,8 +1,14 @@
-"""react-admin's ra-data-simple-rest list contract: sort, range and filter query parameters."""
+"""react-admin's ra-data-simple-rest list contract: sort, range and filter query parameters.
+
+Parsed and checked once here for every service: bad JSON, nesting, objects or nested lists as
+filter values, text that is not valid Unicode or holds NUL, and numbers out of a column's
+range answer 400 with the error body, never a 500 from a driver.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +33,14 @@ class ListQuery:
         return f"{resource} {self.offset}-{self.offset + returned - 1}/{total}"
 
 
+Scalar = str | int | float | bool | None
+MAX_INT = 2**63 - 1  # SQLite's and PostgreSQL's bigint
+
+
+def _refuse(name: str, message: str) -> AppError:
+    return AppError(message, 400, {name: message})
+
+
 def _parse_json(name: str, raw: str | None, expected: type) -> Any:
     if raw is None or raw == "":
         return None
@@ -34,9 +48,76 @@ def _parse_json(name: str, raw: str | None, expected: type) -> Any:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise AppError(f"The '{name}' parameter is not valid JSON.", 400, {name: str(exc)}) from exc
+    except RecursionError:
+        raise _refuse(name, f"The '{name}' parameter is nested too deeply.") from None
     if not isinstance(value, expected):
         raise AppError(f"The '{name}' parameter must be a JSON {expected.__name__}.", 400)
     return value
+
+
+def _checked_text(name: str, text: str) -> str:
+    # JSON may carry lone surrogates ("\ud800") and NUL: neither can be stored, matched or
+    # echoed back in an error message, so they stop here rather than in a driver.
+    if "\x00" in text:
+        raise _refuse(name, f"The '{name}' parameter holds a NUL character.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _refuse(name, f"The '{name}' parameter holds text that is not valid Unicode.") from None
+    return text
+
+
+def _checked_filter(value: dict[str, Any]) -> dict[str, Scalar | list[Scalar]]:
+    """Every filter takes a value or a flat list of values: what the lists' queries can match."""
+    for key, item in value.items():
+        _checked_text("filter", key)
+        shown = key if len(key) <= 40 else key[:40] + "…"
+        for element in item if isinstance(item, list) else [item]:
+            if isinstance(element, dict | list):
+                raise _refuse(
+                    shown, f"The '{shown}' filter takes a value or a list of values, not nested JSON."
+                )
+            if isinstance(element, str):
+                _checked_text(shown, element)
+            elif isinstance(element, float) and not math.isfinite(element):
+                raise _refuse(shown, f"The '{shown}' filter takes finite numbers.")
+    return value
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _whole_number(element: Any) -> int | None:
+    if isinstance(element, bool):
+        return None
+    if isinstance(element, int):
+        return element
+    if isinstance(element, float):
+        return int(element) if element.is_integer() else None
+    if isinstance(element, str):
+        try:
+            return int(element)
+        except ValueError:
+            return None
+    return None
+
+
+def ints(name: str, value: Any) -> list[int]:
+    """A filter's value(s) as whole numbers that a database column can hold, or a 400."""
+    numbers = [_whole_number(element) for element in as_list(value)]
+    if any(number is None or abs(number) > MAX_INT for number in numbers):
+        raise _refuse(name, f"The '{name}' filter takes whole numbers.")
+    return numbers  # type: ignore[return-value]
+
+
+def texts(value: Any) -> list[str]:
+    """A filter's value(s) as text, for text columns (a number matches its digits)."""
+    return [str(element) for element in as_list(value)]
+
+
+def truthy(value: Any) -> bool:
+    return value in (True, 1, "true", "1", "yes")
 
 
 async def list_query(
@@ -55,7 +136,7 @@ def parse_list_query(sort: str | None, range: str | None, filter: str | None) ->
     if sort_value is not None:
         if len(sort_value) != 2 or not isinstance(sort_value[0], str) or sort_value[1] not in ("ASC", "DESC"):
             raise AppError('The \'sort\' parameter must look like ["field","ASC"] or ["field","DESC"].', 400)
-        query.sort_field, query.sort_order = sort_value
+        query.sort_field, query.sort_order = _checked_text("sort", sort_value[0]), sort_value[1]
     range_value = _parse_json("range", range, list)
     if range_value is not None:
         if len(range_value) != 2 or not all(isinstance(n, int) and n >= 0 for n in range_value):
@@ -64,7 +145,7 @@ def parse_list_query(sort: str | None, range: str | None, filter: str | None) ->
         if end < start:
             raise AppError("The 'range' parameter must have end >= start.", 400)
         query.offset, query.limit = start, min(end - start + 1, MAX_PAGE)
-    query.filter = _parse_json("filter", filter, dict) or {}
+    query.filter = _checked_filter(_parse_json("filter", filter, dict) or {})
     return query
 
 

@@ -8,22 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.errors import AppError
-from suivi_kit.listing import ListQuery
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def ints(name: str, value: Any) -> list[int]:
-    try:
-        return [int(v) for v in as_list(value)]
-    except (TypeError, ValueError) as exc:
-        raise AppError(f"The '{name}' filter takes whole numbers.", 400, {name: "not a number"}) from exc
-
-
-def truthy(value: Any) -> bool:
-    return value in (True, 1, "true", "1", "yes")
+from suivi_kit.listing import ListQuery, as_list, ints, texts, truthy
 
 
 def ordered(statement: Select, model, query: ListQuery, allowed: set[str]) -> Select:
@@ -35,6 +20,16 @@ def ordered(statement: Select, model, query: ListQuery, allowed: set[str]) -> Se
     primary = column.desc() if query.sort_order == "DESC" else column.asc()
     tiebreak = model.id.desc() if query.sort_order == "DESC" else model.id.asc()
     return statement.order_by(primary, tiebreak)
+
+
+def _typed(column, key: str, value: Any) -> list[Any]:
+    """Filter values of the column's type: a driver never sees "abc" for a number."""
+    python_type = column.type.python_type
+    if python_type is int:
+        return ints(key, value)
+    if python_type is bool:
+        return [truthy(element) for element in as_list(value)]
+    return texts(value)
 
 
 async def page(
@@ -58,10 +53,7 @@ async def page(
         if key not in filters:
             raise AppError(f"Unknown filter '{key}' for {resource}.", 400, {key: "unknown filter"})
         column = getattr(model, key)
-        values = as_list(value)
-        if key.endswith("id") or key == "id":
-            values = ints(key, values)
-        conditions.append(column.in_(values) if values else false())
+        conditions.append(column.in_(_typed(column, key, value)) if as_list(value) else false())
     total = (await session.execute(select(func.count()).select_from(model).where(*conditions))).scalar_one()
     statement = ordered(select(model).where(*conditions), model, query, sorts)
     rows = (await session.execute(statement.offset(query.offset).limit(query.limit))).scalars().all()

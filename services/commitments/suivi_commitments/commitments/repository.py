@@ -24,9 +24,9 @@ from sqlalchemy import (
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts.vocabularies import STATUSES_DONE
 from suivi_kit.errors import AppError
-from suivi_kit.listing import ListQuery
+from suivi_kit.listing import ListQuery, as_list, ints, texts, truthy
 
-from ..listing import as_list, ints, ordered, truthy
+from ..listing import ordered
 from ..status_changes.models import Evidence, StatusChange
 from . import revision_cache
 from .models import Commitment, CommitmentTag, Source
@@ -96,7 +96,7 @@ def commitment_conditions(
         elif key == "q":
             conditions.append(_full_text(session, str(value)))
         elif key in ("status", "kind"):
-            conditions.append(getattr(Commitment, key).in_([str(v) for v in as_list(value)]))
+            conditions.append(getattr(Commitment, key).in_(texts(value)))
         elif key in ("topics", "topic"):
             conditions.append(tagged("topic", as_list(value), correlated))
         elif key in ("actors", "actor"):

@@ -10,7 +10,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.errors import AppError
 from suivi_kit.events import utcnow
-from suivi_kit.listing import ListQuery
+from suivi_kit.listing import ListQuery, ints, texts
 
 from .models import Document, DocumentContent, ExtractedItem, ServiceState
 
@@ -64,11 +64,8 @@ async def list_documents(session: AsyncSession, query: ListQuery) -> tuple[Seque
                 )
             )
         elif key in FILTERABLE:
-            column = getattr(Document, key)
-            if isinstance(value, list):
-                conditions.append(column.in_(value))
-            else:
-                conditions.append(column == value)
+            values = ints(key, value) if key == "id" else texts(value)
+            conditions.append(getattr(Document, key).in_(values))
         else:
             raise AppError(
                 f"Documents cannot be filtered by '{key}'; use q, {', '.join(sorted(FILTERABLE))}.",

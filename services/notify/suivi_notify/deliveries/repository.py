@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.db_types import UTCDateTime
 from suivi_kit.errors import AppError
 from suivi_kit.events import CloudEvent, utcnow
-from suivi_kit.listing import ListQuery
+from suivi_kit.listing import ListQuery, ints, texts
 
 from ..readmodel.models import ReceivedEvent
 from ..subscriptions.models import Subscription
@@ -91,16 +91,12 @@ async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Delivery],
     statement = select(Delivery)
     filters = query.filter
     if "id" in filters:
-        ids = filters["id"] if isinstance(filters["id"], list) else [filters["id"]]
-        statement = statement.where(Delivery.id.in_([int(i) for i in ids]))  # type: ignore[union-attr]
+        statement = statement.where(Delivery.id.in_(ints("id", filters["id"])))  # type: ignore[union-attr]
     for name in ("subscription_id", "status", "event_type", "event_id"):
         if name in filters and filters[name] not in (None, ""):
             value = filters[name]
-            column = getattr(Delivery, name)
-            if isinstance(value, list):
-                statement = statement.where(column.in_(value))
-            else:
-                statement = statement.where(column == (int(value) if name == "subscription_id" else value))
+            values = ints(name, value) if name == "subscription_id" else texts(value)
+            statement = statement.where(getattr(Delivery, name).in_(values))
     total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
     if query.sort_field not in SORTABLE:
         raise AppError(f"Deliveries cannot be sorted by '{query.sort_field}'.", 400)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.errors import AppError
-from suivi_kit.listing import ListQuery
+from suivi_kit.listing import ListQuery, ints, truthy
 
 from .models import Subscription
 
@@ -71,10 +71,9 @@ async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Subscripti
     conditions = []
     filters = query.filter
     if "id" in filters:
-        ids = filters["id"] if isinstance(filters["id"], list) else [filters["id"]]
-        conditions.append(Subscription.id.in_([int(i) for i in ids]))  # type: ignore[union-attr]
+        conditions.append(Subscription.id.in_(ints("id", filters["id"])))  # type: ignore[union-attr]
     if "active" in filters:
-        conditions.append(Subscription.active.is_(bool(filters["active"])))  # type: ignore[attr-defined]
+        conditions.append(Subscription.active.is_(truthy(filters["active"])))  # type: ignore[attr-defined]
     if filters.get("q"):
         like = f"%{filters['q']}%"
         conditions.append(or_(Subscription.url.ilike(like), Subscription.description.ilike(like)))  # type: ignore[attr-defined]
