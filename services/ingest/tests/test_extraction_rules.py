@@ -373,3 +373,39 @@ def test_first_person_lead_ins_and_coordinated_verbs(ex):
         ("§21", "call"),
     ]
     assert items[2].text.endswith("dans les plans nationaux.")
+
+
+THIRD_PERSON_FR = """L'Assemblée générale,
+
+Rappelant sa résolution sur le haut débit rural adoptée l'an dernier,
+
+Soulignant la nécessité de connecter chaque école à Internet,
+
+1. Se félicite des progrès accomplis par les commissions régionales, et invite les États Membres à partager leurs plans nationaux pour le haut débit ;
+
+2. Note que trois nouveaux câbles sous-marins ont été posés dans la région cette année ;
+
+3. Souligne la nécessité de former les enseignants aux compétences numériques ;
+
+4. Réaffirme son engagement en faveur de la connectivité universelle, et prie le Secrétaire général de lui faire rapport sur les progrès accomplis ;
+
+5. Demande également aux donateurs de financer les réseaux communautaires dans les zones rurales ;
+
+6. Reconnaît le rôle des commissions régionales dans le suivi du Sommet ;
+
+7. Continue d'encourager les commissions régionales à partager leurs bonnes pratiques ;
+
+8. Prie le Secrétaire général de lui présenter un rapport, et décide d'inscrire la question à l'ordre du jour de sa prochaine session ;
+"""
+
+
+def test_french_third_person_operative_paragraphs(ex):
+    items = ex.extract(THIRD_PERSON_FR, "res.txt", "fr")
+    assert [(i.locator, i.kind) for i in items] == [
+        ("§1", "call"),  # « Se félicite …, et invite … »: one item, its strongest verb
+        ("§3", "recommendation"),
+        ("§4", "engagement"),
+        ("§5", "call"),
+        ("§7", "call"),
+        ("§8", "call"),  # the closing « et décide d'inscrire … » is procedural
+    ]

@@ -28,6 +28,10 @@ def classify_fr(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
     if rules_fr.not_a_statement(toks):
         return None
     best = rules_fr.operative_opening(toks, first_in_block)
+    if rules_fr.opens_operative_paragraph(toks):
+        # a resolution's operative paragraph is read clause by clause
+        for d in rules_fr.operative_clauses(toks):
+            best = _stronger(best, d)
     for i in range(len(toks)):
         for construction in rules_fr.CONSTRUCTIONS:
             found = construction(toks, i)

@@ -24,7 +24,9 @@ _PREFILTER_FR = re.compile(
     r"|\bconvien|\bconvenait|\bs['’]agi(?:t|ssait)\s+d|\by a(?:vait)? lieu\b|\bs['’]engag|\bengag\w*\s+(?:\w+\s+){0,4}?à"
     r"|\b(?:invit|encourag|exhort|pri|demand|appell|incit|enjoin|sollicit)(?:e|ent|é|ée|és|ées)\b"
     r"|\bpréconis|\bprôn|\bplaid|\brecommand|\bpropos\w*\s+d['’e]|\brésolu|\bdéterminé|\befforc"
-    r"|\bdécid(?:e|ent|é)\b|\bsoutien(?:t|nent)\b|\bappui(?:e|ent)\b|\bexig|\brequi[eè]r|\bfait de\b",
+    r"|\bdécid(?:e|ent|é)\b|\bsoutien(?:t|nent)\b|\bappui(?:e|ent)\b|\bexig|\brequi[eè]r|\bfait de\b"
+    r"|\b(?:nécessité|importance|besoin|urgence)\s+d|\bcontinue\s+d|\b(?:crée|établit|proroge|institue|convoque)\b"
+    r"|\b(?:réitère|renouvelle|lance)\s+(?:son|un|l['’])\s*appel",
     re.I,
 )
 _FUTURE_FR = re.compile(r"\b\w{3,}(?:erait|irait|drait|trait|ra|ront)\b")
@@ -53,7 +55,8 @@ _PREFILTER_EN = re.compile(
     r"\bwe\b|\bshould|\bmust\b|\bshall\b|\bneed|\bought\b|essential|necessary|important|crucial|critical"
     r"|vital|imperative|urgent|indispensable|\bcall|\burge|request|encourag|invit|appeal|recommend|commit"
     r"|pledge|resolv|decide|determined|\brequire|\bdemand|\bwill\b|\bwould\b|offered|proposed|paramount"
-    r"|\bkey\b|fundamental|\bexhort|\bdirects\b|authori[sz]es|\bmandates\b|\bagrees\b",
+    r"|\bkey\b|fundamental|\bexhort|\bdirects\b|authori[sz]es|\bmandates\b|\bagrees\b|\bimportance\b"
+    r"|\b(?:establishes|creates|launches|convenes|extends|designates|proclaims|institutes)\b",
     re.I,
 )
 

@@ -163,6 +163,67 @@ def priority(toks: list[Tok]) -> Decision | None:
     return Decision("priority", conf.PRIORITY)
 
 
+# ---------------------------------------------------------------- resolutions in the third person
+
+
+def opens_operative_paragraph(toks: list[Tok]) -> bool:
+    """« Prie …», « Se félicite …», « Note également … »: a resolution's operative paragraph
+    opens on a capitalised verb in the third person, with no subject."""
+    first = toks[0]
+    w = low(first)
+    return first.text[:1].isupper() and (
+        w in lex.OPERATIVE or w in lex.OPERATIVE_NOTE or w in lex.OPERATIVE_ACT
+    )
+
+
+def _clause_start(toks: list[Tok], i: int) -> bool:
+    j = i - 1
+    while j >= 0 and low(toks[j]) in lex.OPERATIVE_ADVERBS:
+        j -= 1
+    return j < 0 or toks[j].low in (",", ";", "et", ":")
+
+
+def operative_clauses(toks: list[Tok]) -> list[Decision]:
+    """Each operative verb of a resolution paragraph, in any of its clauses: « Se félicite
+    de …, et invite les États Membres à … » (a procedural « et décide d'inscrire … » after
+    a call does not make it an engagement)."""
+    out: list[Decision] = []
+    for i in range(len(toks)):
+        if not _clause_start(toks, i):
+            continue
+        d = _operative_verb(toks, i, conf.PERFORMATIVE if i <= 2 else conf.OPERATIVE_CLAUSE)
+        if d is None or (d.kind == "engagement" and any(x.kind == "call" for x in out)):
+            continue
+        out.append(d)
+    return out
+
+
+def _operative_verb(toks: list[Tok], i: int, certainty: float) -> Decision | None:
+    w = low(toks[i])
+    after = [low(t) for t in toks[i + 1 : i + 6] if low(t) not in lex.OPERATIVE_ADVERBS]
+    if w == "continue" and len(after) > 1 and after[0] in ("de", "d'", "à"):
+        w = _third_person_form(after[1])  # « continue d'encourager » asks as « encourage »
+    if w in lex.OPERATIVE:
+        return Decision(lex.OPERATIVE[w], certainty, trigger=i)
+    if i <= 2 and w in lex.OPERATIVE_ACT:
+        return Decision("engagement", certainty, trigger=i)
+    if w in ("réitère", "renouvelle", "lance") and any(x in lex.CALL_NOUNS for x in after[:3]):
+        return Decision("call", certainty, trigger=i)
+    if (
+        i <= 2
+        and w in ("réaffirme", "réitère", "renouvelle")
+        and any(x in lex.COMMITMENT_NOUNS for x in after[:3])
+    ):
+        return Decision("engagement", certainty, trigger=i)
+    if w in lex.OPERATIVE_NOTE and any(x in lex.NEED_NOUNS for x in after[:3]):
+        return Decision("recommendation", conf.NOTED_NEED, trigger=i)
+    return None
+
+
+def _third_person_form(infinitive: str) -> str:
+    return infinitive[:-1] if infinitive.endswith("er") else infinitive
+
+
 # ---------------------------------------------------------------- first person plural
 
 

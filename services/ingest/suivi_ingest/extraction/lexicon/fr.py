@@ -367,6 +367,70 @@ FIRST_PERSON_IRREGULAR = {
     "entendons": "entendre",
 }
 
+# --- resolutions in the third person: « 12. Prie le Secrétaire général de … »
+# Verbs that open operative paragraphs without asking anything by themselves.
+OPERATIVE_NOTE = {
+    "souligne",
+    "insiste",
+    "reconnaît",
+    "reconnait",
+    "constate",
+    "considère",
+    "estime",
+    "note",
+    "affirme",
+    "réaffirme",
+    "réitère",
+    "rappelle",
+    "prend",
+    "félicite",
+    "salue",
+    "accueille",
+    "exprime",
+    "déclare",
+    "condamne",
+    "déplore",
+    "attend",
+    "remercie",
+    "rend",
+    "observe",
+    "continue",
+    "renouvelle",
+    "se",
+    "s'",
+    "crée",
+    "établit",
+    "proroge",
+}
+OPERATIVE_ACT = {"crée", "établit", "proroge", "institue", "lance", "convoque"}
+# « souligne la nécessité de », « reconnaît l'importance de »
+NEED_NOUNS = {"nécessité", "importance", "besoin", "urgence"}
+# « réitère son appel », « renouvelle sa demande »
+CALL_NOUNS = {"appel", "appels", "demande", "demandes"}
+COMMITMENT_NOUNS = {"engagement", "engagements", "détermination", "volonté"}
+OPERATIVE_ADVERBS = {
+    "également",
+    "aussi",
+    "en",
+    "outre",
+    "par",
+    "ailleurs",
+    "vivement",
+    "instamment",
+    "à",
+    "cet",
+    "cette",
+    "égard",
+    "fin",
+    "ce",
+    "propos",
+    "dans",
+    "contexte",
+    "particulier",
+    "de",
+    "nouveau",
+}
+
 # --- preambular paragraphs of resolutions: « Rappelant sa résolution …, » — not items
 PREAMBLE_OPENING = re.compile(
     r"^(?:[A-ZÉ][a-zéèêîôû]+ant|Consciente?s?|Préoccupée?s?|Convaincue?s?|Profondément|Gravement"
