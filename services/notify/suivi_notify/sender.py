@@ -153,8 +153,7 @@ class WebhookSender:
         result = AttemptResult(
             response.status_code,
             _ms(started),
-            # PostgreSQL text cannot hold NUL: a body with one would make its attempt unrecordable.
-            response_body=kept.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
+            response_body=kept.decode("utf-8", errors="replace"),
             retry_after=parse_retry_after(response.headers.get("retry-after"), now),
         )
         if 300 <= response.status_code < 400:

@@ -336,8 +336,7 @@ class DeliveryWorker:
             result = await self._sender.send(item.url, item.event_id, item.payload, secrets)
         except Exception as exc:  # a failed attempt like any other, or the delivery would never settle
             log.exception("delivery %s: unexpected error", item.delivery_id)
-            error = f"unexpected error: {type(exc).__name__}: {exc}".replace("\x00", "\ufffd")
-            result = AttemptResult(None, 0, error=error[:1000])
+            result = AttemptResult(None, 0, error=f"unexpected error: {type(exc).__name__}: {exc}"[:1000])
         ATTEMPTS.labels("ok" if result.ok else "failed").inc()
         ATTEMPT_SECONDS.observe(result.latency_ms / 1000)
         self._results.put_nowait(delivery_service.Outcome(item, result, utcnow()))

@@ -6,7 +6,15 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from notify_support import create_subscription, deliveries, eventually, running, send_events, status_changed
+from notify_support import (
+    Reply,
+    create_subscription,
+    deliveries,
+    eventually,
+    running,
+    send_events,
+    status_changed,
+)
 from suivi_notify.scheduler import Jobs
 from suivi_notify.worker import FanOut
 from test_notify_scheduler import commitment
@@ -39,3 +47,23 @@ async def test_two_replicas_on_postgresql_deliver_every_event_once(
             *(Jobs(app.state.db).deadlines_due() for app in (app1, app2, app1, app2))
         )
         assert sum(results) == 1
+
+
+async def test_an_answer_holding_nul_is_recorded_and_the_delivery_settles(
+    js, settings_for, postgres_cluster, subscriber
+):
+    # PostgreSQL text cannot hold NUL: unreplaced, the attempt could never be recorded and the
+    # delivery would be sent again at every lease, never settling.
+    url = postgres_cluster.create_database(f"n_{uuid.uuid4().hex[:12]}")
+    subscriber.script("/nul", Reply(500, b"bad\x00answer"))
+    async with running(settings_for(database_url=url, webhook_retry_schedule=(0.05,))) as (_app, client):
+        await create_subscription(client, subscriber.url("/nul"))
+        await send_events(js, [status_changed(1)])
+
+        async def succeeded() -> bool:
+            rows = await deliveries(client)
+            return bool(rows) and rows[0]["status"] == "succeeded"
+
+        await eventually(succeeded)
+        [row] = await deliveries(client)
+        assert [attempt["response_body"] for attempt in row["attempt_log"]] == ["bad\ufffdanswer", "ok"]

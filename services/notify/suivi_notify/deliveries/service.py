@@ -65,8 +65,8 @@ async def record(session: AsyncSession, outcomes: list[Outcome], settings: Notif
                 "at": now,
                 "response_code": result.response_code,
                 "latency_ms": result.latency_ms,
-                "error": result.error,
-                "response_body": result.response_body,
+                "error": _storable(result.error),
+                "response_body": _storable(result.response_body),
             }
         )
         if result.ok:
@@ -85,7 +85,7 @@ async def record(session: AsyncSession, outcomes: list[Outcome], settings: Notif
                 "b_id": claimed.delivery_id,
                 "b_status": status.value,
                 "b_code": result.response_code,
-                "b_error": result.error,
+                "b_error": _storable(result.error),
                 "b_next": next_at,
                 "b_now": now,
             }
@@ -100,6 +100,12 @@ async def record(session: AsyncSession, outcomes: list[Outcome], settings: Notif
         subscription = await subscriptions.get(session, subscription_id)
         if subscription is not None:
             await _failure(session, subscription, outcome, settings)
+
+
+def _storable(text: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL: an answer with one would make its attempt unrecordable,
+    and the delivery would be attempted again and again, never settling."""
+    return text.replace("\x00", "\ufffd") if text else text
 
 
 async def _failure(session: AsyncSession, subscription, outcome: Outcome, settings: NotifySettings) -> None:
