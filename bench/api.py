@@ -623,6 +623,7 @@ def replay_status_change(engine, jobs: list[dict]):
     from suivi_commitments.commitments.models import Commitment, Source
     from suivi_commitments.status_changes.models import StatusChange
     from suivi_commitments.users.models import AuditEntry
+    from suivi_contracts.events import EventPayload
     from suivi_kit.db import write_lock
     from suivi_kit.events import new_event, utcnow
     from suivi_kit.outbox import OutboxMessage
@@ -662,8 +663,8 @@ def replay_status_change(engine, jobs: list[dict]):
                     )
                 ).scalar_one()
                 (await conn.execute(select(Source).where(Source.commitment_id.in_([cid])))).fetchall()
-                event = new_event("suivi.commitment.status_changed", "/suivi/commitments", cid,
-                                  {**row._asdict(), "status_change_id": change_id})  # fmt: skip
+                payload = EventPayload.model_validate({**row._asdict(), "status_change_id": change_id})
+                event = new_event("suivi.commitment.status_changed", "/suivi/commitments", cid, payload)
                 await conn.execute(
                     insert(OutboxMessage).values(
                         event_id=event.id, subject=event.nats_subject, payload=event.to_json().decode(),

@@ -37,7 +37,9 @@ import httpx
 import nats
 from httpx_aiohttp import AiohttpTransport
 from receiver import Receiver  # bench/ is on sys.path when a bench script runs
-from suivi_kit.events import new_event
+from suivi_contracts.events import CommitmentStatusChanged
+from suivi_contracts.subjects import COMMITMENT_STATUS_CHANGED
+from suivi_kit.events import new_event, utcnow
 from suivi_kit.messaging import ensure_stream, publish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,13 +99,13 @@ def fmt(stats: dict[str, float]) -> str:
 
 
 def event(i: int):
-    return new_event(
-        "suivi.commitment.status_changed",
-        "/suivi/bench",
-        i,
-        {"id": i, "from_status": "not_started", "to_status": "in_progress", "status": "in_progress",
-         "topics": ["igf_mandate"], "rationale": "benchmark"},
+    now = utcnow()
+    payload = CommitmentStatusChanged(
+        id=i, title=f"Commitment {i}", text="benchmark", kind="engagement", topics=["igf_mandate"],
+        status="in_progress", version=2, created_at=now, updated_at=now, from_status="not_started",
+        to_status="in_progress", rationale="benchmark", changed_by="bench", status_change_id=i,
     )  # fmt: skip
+    return new_event(COMMITMENT_STATUS_CHANGED, "/suivi/bench", i, payload)
 
 
 async def wait_http(url: str, timeout: float = 60) -> None:

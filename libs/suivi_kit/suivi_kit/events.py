@@ -40,7 +40,12 @@ class CloudEvent(BaseModel):
         return cls.model_validate_json(raw)
 
 
-def new_event(event_type: str, source: str, subject: str | int | None, data: dict[str, Any]) -> CloudEvent:
+def new_event(event_type: str, source: str, subject: str | int | None, payload: BaseModel) -> CloudEvent:
+    """An event whose `data` is `payload` (a model of the contracts) as JSON, fields under
+    their published names."""
     return CloudEvent(
-        type=event_type, source=source, subject=None if subject is None else str(subject), data=data
+        type=event_type,
+        source=source,
+        subject=None if subject is None else str(subject),
+        data=payload.model_dump(mode="json", by_alias=True),
     )

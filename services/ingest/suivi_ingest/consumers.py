@@ -2,54 +2,46 @@
 
 The commitments service announces `suivi.commitment.created` and
 `suivi.commitment.source_added` with the `extraction_id` of the item it consolidated; the
-item's `commitment_id` lets the UI link highlighted text to the commitment. A deleted
-commitment unlinks its items. Each event is handled once (inbox) in one transaction.
+item's `commitment_id` lets the UI link highlighted text to the commitment (a commitment
+created by hand has no `extraction_id`: nothing to link). A deleted commitment unlinks its
+items. Each event is handled once (inbox) in one transaction; an event that breaks its
+contract is a poison message (terminated, logged).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from nats.aio.msg import Msg
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_contracts.subjects import COMMITMENT_CREATED, COMMITMENT_DELETED, COMMITMENT_SOURCE_ADDED
+from suivi_contracts.consumers import INGEST_COMMITMENT_LINKS
+from suivi_contracts.events import (
+    CommitmentCreated,
+    CommitmentDeleted,
+    CommitmentSourceAdded,
+    EventPayload,
+    parse_payload,
+)
 from suivi_kit.db import transaction
 from suivi_kit.events import CloudEvent
+from suivi_kit.messaging import PermanentFailure
 from suivi_kit.outbox import first_delivery
 
 from .documents import repository
 
 log = logging.getLogger(__name__)
 
-CONSUMER = "ingest"
-SUBJECT = "suivi.commitment.>"
+CONSUMER = INGEST_COMMITMENT_LINKS.durable
+SUBJECT = INGEST_COMMITMENT_LINKS.subject
 
 
-def extraction_ids(data: dict[str, Any]) -> list[str]:
-    ids: list[str] = []
-    if isinstance(data.get("extraction_id"), str):
-        ids.append(data["extraction_id"])
-    for key in ("extraction_ids",):
-        ids.extend(value for value in data.get(key) or [] if isinstance(value, str))
-    for source in data.get("sources") or []:
-        if isinstance(source, dict) and isinstance(source.get("extraction_id"), str):
-            ids.append(source["extraction_id"])
-    source = data.get("source")
-    if isinstance(source, dict) and isinstance(source.get("extraction_id"), str):
-        ids.append(source["extraction_id"])
-    return list(dict.fromkeys(ids))
-
-
-def commitment_id_of(event: CloudEvent) -> str | None:
-    data = event.data
-    value = data.get("commitment_id")
-    if value is None and event.type == COMMITMENT_CREATED:
-        value = data.get("id")
-    if value is None:
-        value = event.subject
-    return None if value is None else str(value)
+def parse(event: CloudEvent) -> EventPayload:
+    try:
+        return parse_payload(event.type, event.data)
+    except ValidationError as exc:
+        raise PermanentFailure(f"event {event.id} ({event.type}) breaks its contract: {exc}") from exc
 
 
 class CommitmentLinks:
@@ -57,18 +49,15 @@ class CommitmentLinks:
         self.sessions = sessions
 
     async def handle(self, event: CloudEvent, _message: Msg | None = None) -> None:
-        if event.type not in (COMMITMENT_CREATED, COMMITMENT_SOURCE_ADDED, COMMITMENT_DELETED):
+        if event.type not in INGEST_COMMITMENT_LINKS.handles:
             return
+        payload = parse(event)
+        commitment_id = str(payload.about_commitment())
         async with transaction(self.sessions) as session:
             if not await first_delivery(session, CONSUMER, event.id):
                 return
-            commitment_id = commitment_id_of(event)
-            if commitment_id is None:
-                return
-            if event.type == COMMITMENT_DELETED:
+            if isinstance(payload, CommitmentDeleted):
                 await repository.clear_commitment(session, commitment_id)
-                return
-            keys = extraction_ids(event.data)
-            if keys:
-                linked = await repository.set_commitment_id(session, keys, commitment_id)
+            elif isinstance(payload, CommitmentCreated | CommitmentSourceAdded) and payload.extraction_id:
+                linked = await repository.set_commitment_id(session, [payload.extraction_id], commitment_id)
                 log.debug("linked %d item(s) to commitment %s", linked, commitment_id)

@@ -433,9 +433,15 @@ async def test_list_filters_sorts_and_ranges(client):
 
 async def test_commitment_events_link_items_to_commitments(client, nats_url):
     import nats as nats_client
+    from suivi_contracts.events import CommitmentCreated, CommitmentSourceAdded, EventPayload
     from suivi_contracts.subjects import COMMITMENT_CREATED, COMMITMENT_SOURCE_ADDED
-    from suivi_kit.events import new_event
+    from suivi_kit.events import new_event, utcnow
     from suivi_kit.messaging import publish
+
+    def commitment(model, extraction_id: str):
+        now = utcnow()
+        fields = {"title": "t", "text": "t", "kind": "engagement", "status": "not_assessed", "version": 1}
+        return model(id=41, created_at=now, updated_at=now, extraction_id=extraction_id, **fields)
 
     response = await upload(client, "linked.txt", SMALL_FR.replace("2027", "2033").encode())
     document = await wait_for(client, response.json()["id"])
@@ -444,22 +450,14 @@ async def test_commitment_events_link_items_to_commitments(client, nats_url):
     connection = await nats_client.connect(nats_url)
     try:
         js = connection.jetstream()
-        await publish(
-            js,
-            new_event(
-                COMMITMENT_CREATED, "/suivi/commitments", 41, {"id": 41, "extraction_id": items[0]["id"]}
-            ),
-        )
+        # A payload without its required fields is a poison message: dropped, never retried.
+        broken = EventPayload(id=99, extraction_id=items[0]["id"])
+        await publish(js, new_event(COMMITMENT_CREATED, "/suivi/commitments", 99, broken))
+        created = commitment(CommitmentCreated, items[0]["id"])
+        await publish(js, new_event(COMMITMENT_CREATED, "/suivi/commitments", 41, created))
         if len(items) > 1:
-            await publish(
-                js,
-                new_event(
-                    COMMITMENT_SOURCE_ADDED,
-                    "/suivi/commitments",
-                    41,
-                    {"id": 7, "commitment_id": 41, "extraction_id": items[1]["id"]},
-                ),
-            )
+            added = commitment(CommitmentSourceAdded, items[1]["id"])
+            await publish(js, new_event(COMMITMENT_SOURCE_ADDED, "/suivi/commitments", 41, added))
     finally:
         await connection.close()
     deadline = time.monotonic() + 10
@@ -472,6 +470,15 @@ async def test_commitment_events_link_items_to_commitments(client, nats_url):
             break
         assert time.monotonic() < deadline, items
         await asyncio.sleep(0.1)
+    assert all(item["commitment_id"] != 99 for item in items)
+    connection = await nats_client.connect(nats_url)
+    try:
+        while (info := await connection.jetstream().consumer_info("SUIVI", "ingest")).num_ack_pending:
+            assert time.monotonic() < deadline, info
+            await asyncio.sleep(0.1)
+        assert info.num_redelivered == 0  # the broken event was terminated, not retried
+    finally:
+        await connection.close()
 
 
 async def test_delete_needs_admin_and_removes_everything(client):

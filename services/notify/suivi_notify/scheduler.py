@@ -1,6 +1,6 @@
 """Scheduled events with APScheduler 3: `suivi.commitment.deadline_due` once per commitment whose
-deadline passed while it was not achieved, and `suivi.digest.weekly` once per ISO week; and,
-every hour, the retention of the delivery log (retention.py).
+deadline passed while it was not done (neither achieved nor abandoned), and `suivi.digest.weekly`
+once per ISO week; and, every hour, the retention of the delivery log (retention.py).
 
 Every replica may run the jobs: each emission first takes a claim row (unique key) in the same
 transaction as its outbox row, so two replicas never emit the same event twice.
@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import IntegrityError
+from suivi_contracts.events import CommitmentDeadlineDue, DigestWeekly
 from suivi_contracts.subjects import COMMITMENT_DEADLINE_DUE, DIGEST_WEEKLY, WEBHOOK_TEST
 from suivi_kit.events import new_event, utcnow
 from suivi_kit.outbox import add_event
@@ -44,7 +45,7 @@ class Jobs:
             log.info("deleted from the delivery log: %s", deleted)
 
     async def deadlines_due(self, today: date | None = None) -> int:
-        """Emit deadline_due for each overdue, unachieved commitment not yet announced."""
+        """Emit deadline_due for each overdue commitment (suivi_contracts.rules) not yet announced."""
         today = today or utcnow().date()
         async with self._db.read() as session:
             candidates = await readmodel.overdue(session, today)
@@ -54,14 +55,14 @@ class Jobs:
             key = f"deadline_due:{view.id}:{view.deadline}"
             if key in done:
                 continue
-            data = {
-                "id": view.id,
-                "deadline": view.deadline,
-                "due_on": view.due_on.isoformat() if view.due_on else None,
-                "status": view.status,
-                "topics": view.topics,
-            }
-            if await self._emit_once(key, new_event(COMMITMENT_DEADLINE_DUE, SOURCE, view.id, data)):
+            payload = CommitmentDeadlineDue(
+                id=int(view.id),
+                deadline=view.deadline,
+                due_on=view.due_on,
+                status=view.status,
+                topics=view.topics,
+            )
+            if await self._emit_once(key, new_event(COMMITMENT_DEADLINE_DUE, SOURCE, view.id, payload)):
                 emitted += 1
         return emitted
 
@@ -77,14 +78,14 @@ class Jobs:
             if key in await readmodel.claimed_keys(session, key):
                 return False
             counts = await readmodel.event_counts(session, start, this_monday, (DIGEST_WEEKLY, WEBHOOK_TEST))
-        data = {
-            "week": label,
-            "from": start.isoformat(),
-            "to": this_monday.isoformat(),
-            "counts": dict(sorted(counts.items())),
-            "total": sum(counts.values()),
-        }
-        return await self._emit_once(key, new_event(DIGEST_WEEKLY, SOURCE, label, data))
+        payload = DigestWeekly(
+            week=label,
+            from_=start,
+            to=this_monday,
+            counts=dict(sorted(counts.items())),
+            total=sum(counts.values()),
+        )
+        return await self._emit_once(key, new_event(DIGEST_WEEKLY, SOURCE, label, payload))
 
     async def _emit_once(self, key: str, event) -> bool:
         try:

@@ -24,7 +24,7 @@ from .config import NotifySettings
 from .deliveries import repository as deliveries
 from .deliveries import service as delivery_service
 from .deliveries.models import DeliveryStatus
-from .events import CONSUMER
+from .events import CONSUMER, SUBJECT, Received, received
 from .readmodel import repository as readmodel
 from .sender import AttemptResult, WebhookSender
 from .subscriptions import repository as subscriptions
@@ -58,15 +58,15 @@ class FanOut:
         self._db = db
         self._worker = worker
 
-    async def handle(self, events: list[CloudEvent]) -> int:
+    async def handle(self, events: list[Received]) -> int:
         """Process events in one transaction; returns how many delivery rows were written."""
-        unique = list({event.id: event for event in events}.values())
+        unique = list({item.event.id: item for item in events}.values())
         handoff: list[deliveries.Claimed] = []
         written = 0
         async with self._db.write() as session:
-            fresh = await readmodel.record_inbox(session, CONSUMER, [event.id for event in unique])
+            fresh = await readmodel.record_inbox(session, CONSUMER, [item.event.id for item in unique])
             EVENTS.labels("duplicate").inc(len(events) - len(fresh))
-            todo = [event for event in unique if event.id in fresh]
+            todo = [item for item in unique if item.event.id in fresh]
             if not todo:
                 return 0
             EVENTS.labels("processed").inc(len(todo))
@@ -77,11 +77,13 @@ class FanOut:
             rows: list[dict] = []
             payloads: dict[str, str] = {}
             by_id = {subscription.id: subscription for subscription in active}
-            for event in todo:
-                payloads[event.id] = payload = event.to_json().decode()
-                readmodel.store_event(session, event, payload)  # what to deliver; weekly counts
+            for event, payload in todo:
+                payloads[event.id] = body = event.to_json().decode()
+                readmodel.store_event(session, event, body)  # what to deliver; weekly counts
                 view = views.get(event.id)
-                facts = event_facts(event, view.topics if view else (), view.status if view else None)
+                facts = event_facts(
+                    event.type, payload, view.topics if view else (), view.status if view else None
+                )
                 for subscription in active:
                     if subscription_matches(subscription.event_types, subscription.filter, facts):
                         rows.append(_delivery_row(subscription.id, event, now, lease))  # type: ignore[arg-type]
@@ -126,7 +128,7 @@ def _delivery_row(subscription_id: int, event: CloudEvent, now, lease) -> dict:
 async def consume_events(
     js: JetStreamContext, fan_out: FanOut, stop: asyncio.Event, ack_wait: float = 10.0
 ) -> None:
-    """Durable pull consumer `notify` on `suivi.>`.
+    """Durable pull consumer `notify` on `suivi.>` (suivi_contracts.consumers).
 
     One message is fetched while the stream is idle; a backlog, seen in that message's
     num_pending, is then drained in batches, each committed in one transaction before its
@@ -142,7 +144,7 @@ async def consume_events(
     while not stop.is_set():
         subscription = None
         try:
-            subscription = await js.pull_subscribe("suivi.>", durable=CONSUMER, stream=STREAM, config=config)
+            subscription = await js.pull_subscribe(SUBJECT, durable=CONSUMER, stream=STREAM, config=config)
             while not stop.is_set():
                 try:
                     messages = await subscription.fetch(1, timeout=1.0)
@@ -173,21 +175,21 @@ async def consume_events(
 
 
 async def _process(messages: list[Msg], fan_out: FanOut) -> None:
-    parsed: list[tuple[Msg, CloudEvent]] = []
+    parsed: list[tuple[Msg, Received]] = []
     for message in messages:
         try:
-            parsed.append((message, CloudEvent.from_json(message.data)))
-        except ValueError:
-            log.error("terminating a message that is not a CloudEvent on %s", message.subject)
+            parsed.append((message, received(CloudEvent.from_json(message.data))))
+        except ValueError as exc:
+            log.error("terminating a message on %s that breaks the event contract: %s", message.subject, exc)
             EVENTS.labels("invalid").inc()
             await message.term()
     if not parsed:
         return
     try:
-        await fan_out.handle([event for _, event in parsed])
+        await fan_out.handle([item for _, item in parsed])
     except Exception:
         if len(parsed) == 1:
-            message, event = parsed[0]
+            message, (event, _payload) = parsed[0]
             delivered = message.metadata.num_delivered if message.metadata else 1
             log.exception("event %s failed (delivery %s); retrying later", event.id, delivered)
             EVENTS.labels("failed").inc()

@@ -10,10 +10,18 @@ from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
+from suivi_contracts.events import PAYLOADS, DocumentPayload, EvidencePayload
+from suivi_contracts.subjects import (
+    COMMITMENT_CREATED,
+    COMMITMENT_STATUS_CHANGED,
+    DOCUMENT_INGESTED,
+    EVIDENCE_ADDED,
+)
 from suivi_kit.auth import issue_token
-from suivi_kit.events import CloudEvent, new_event
+from suivi_kit.events import CloudEvent, new_event, utcnow
 from suivi_kit.messaging import publish
 from suivi_notify.config import NotifySettings
 from suivi_notify.main import create_app
@@ -137,18 +145,58 @@ class Subscriber:
 ADMIN = {"Authorization": f"Bearer {issue_token('admin', 'admin')}"}
 
 
-def status_changed(commitment_id: int | str, to_status: str = "in_progress", **data) -> CloudEvent:
-    body = {
-        "id": commitment_id,
-        "title": f"Commitment {commitment_id}",
-        "status": to_status,
+def commitment_event(
+    commitment_id: int,
+    event_type: str = COMMITMENT_CREATED,
+    *,
+    status: str = "not_started",
+    deadline: str | None = None,
+    topics: tuple[str, ...] = ("igf_mandate",),
+    **fields: Any,
+) -> CloudEvent:
+    """An event about a commitment, with the whole commitment as its payload, as commitments sends it."""
+    now = utcnow()
+    payload = PAYLOADS[event_type](
+        id=commitment_id,
+        title=f"Commitment {commitment_id}",
+        text=f"Commitment {commitment_id} shall be kept.",
+        kind="engagement",
+        status=status,
+        deadline=deadline,
+        topics=list(topics),
+        version=1,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    return new_event(event_type, "/suivi/commitments", commitment_id, payload)
+
+
+def status_changed(commitment_id: int, to_status: str = "in_progress", **fields: Any) -> CloudEvent:
+    change = {
         "from_status": "not_started",
-        "to_status": to_status,
-        "topics": ["igf_mandate"],
         "rationale": "test",
+        "changed_by": "monitor",
+        "status_change_id": 1,
     }
-    body.update(data)
-    return new_event("suivi.commitment.status_changed", "/suivi/commitments", commitment_id, body)
+    return commitment_event(
+        commitment_id, COMMITMENT_STATUS_CHANGED, status=to_status, to_status=to_status, **(change | fields)
+    )
+
+
+def document_ingested(document_id: int, title: str = "Tunis") -> CloudEvent:
+    now = utcnow()
+    payload = DocumentPayload(
+        id=document_id, title=title, filename=f"{title}.txt", status="done", created_at=now, updated_at=now
+    )
+    return new_event(DOCUMENT_INGESTED, "/suivi/ingest", document_id, payload)
+
+
+def evidence_added(evidence_id: int, commitment_id: int) -> CloudEvent:
+    payload = EvidencePayload(
+        id=evidence_id, commitment_id=commitment_id, title="Report", added_by="monitor", added_at=utcnow()
+    )
+    return new_event(EVIDENCE_ADDED, "/suivi/commitments", commitment_id, payload)
 
 
 async def send_events(js, events: list[CloudEvent]) -> None:

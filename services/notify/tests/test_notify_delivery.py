@@ -249,3 +249,23 @@ async def test_a_url_stored_before_urls_were_checked_ends_dead_and_the_subscript
         after = (await client.get(f"/api/subscriptions/{subscription['id']}")).json()
         assert after["active"] is False and after["disabled_reason"]
     assert subscriber.requests == []
+
+
+async def test_an_event_that_breaks_its_contract_is_terminated_and_the_next_ones_delivered(
+    js, notify, subscriber
+):
+    broken = status_changed(3)
+    broken.data = {key: value for key, value in broken.data.items() if key != "to_status"}
+    fine = status_changed(4)
+    async with notify() as (_app, client):
+        await create_subscription(client, subscriber.url("/hook"))
+        await send_events(js, [broken, fine])
+        [request] = await subscriber.wait_for(1, "/hook")
+        assert request.webhook_id == fine.id
+
+        async def settled() -> bool:
+            return (await js.consumer_info("SUIVI", "notify")).num_ack_pending == 0
+
+        await eventually(settled)
+        assert (await js.consumer_info("SUIVI", "notify")).num_redelivered == 0  # terminated, not retried
+        assert await deliveries(client, event_id=broken.id) == []

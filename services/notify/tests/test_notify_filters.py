@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
-from notify_support import create_subscription, eventually, send_events, status_changed
-from suivi_kit.events import CloudEvent, new_event
+from notify_support import (
+    commitment_event,
+    create_subscription,
+    document_ingested,
+    eventually,
+    evidence_added,
+    send_events,
+    status_changed,
+)
+from suivi_contracts.events import parse_payload
 from suivi_notify.subscriptions.matching import event_facts, subscription_matches, type_matches, valid_pattern
 
 
@@ -22,20 +30,12 @@ def test_type_patterns():
 
 
 def test_filters_use_the_read_model_when_the_event_lacks_fields():
-    event = new_event("suivi.evidence.added", "/t", 5, {"commitment_id": 12, "url": "https://x"})
-    facts = event_facts(event, known_topics=["funding"], known_status="stalled")
+    event = evidence_added(5, commitment_id=12)
+    payload = parse_payload(event.type, event.data)
+    facts = event_facts(event.type, payload, known_topics=["funding"], known_status="stalled")
     assert facts.commitment_id == "12" and facts.topics == {"funding"} and facts.statuses == {"stalled"}
     assert subscription_matches([], {"topics": ["funding"], "commitment_ids": ["12"]}, facts)
     assert not subscription_matches([], {"statuses": ["achieved"]}, facts)
-
-
-def _created(commitment_id: int, topics: list[str], status: str = "not_started") -> CloudEvent:
-    return new_event(
-        "suivi.commitment.created",
-        "/suivi/commitments",
-        commitment_id,
-        {"id": commitment_id, "topics": topics, "status": status, "deadline": None},
-    )
 
 
 async def test_fan_out_follows_patterns_and_filters(js, notify, subscriber):
@@ -56,12 +56,12 @@ async def test_fan_out_follows_patterns_and_filters(js, notify, subscriber):
         await create_subscription(client, subscriber.url("/off"), active=False)
 
         events = [
-            _created(42, ["funding"]),  # 0
-            new_event("suivi.document.ingested", "/suivi/ingest", "d1", {"id": "d1", "title": "Tunis"}),  # 1
-            status_changed(42, "achieved", topics=["funding"]),  # 2
-            status_changed(7, "stalled", topics=["nri_coordination"]),  # 3
-            # no topics in the event: the read model (from event 0) says commitment 42 is about funding
-            new_event("suivi.evidence.added", "/suivi/commitments", "e1", {"commitment_id": 42}),  # 4
+            commitment_event(42, topics=("funding",)),  # 0
+            document_ingested(1),  # 1
+            status_changed(42, "achieved", topics=("funding",)),  # 2
+            status_changed(7, "stalled", topics=("nri_coordination",)),  # 3
+            # no topics in the event: the read model (from event 2) says commitment 42 is about funding
+            evidence_added(1, commitment_id=42),  # 4
         ]
         await send_events(js, events)
         await subscriber.wait_for(len(events), "/all")

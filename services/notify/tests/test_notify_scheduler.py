@@ -7,25 +7,27 @@ import asyncio
 import json
 from datetime import UTC, date, datetime, timedelta
 
-from notify_support import create_subscription, send_events
+from notify_support import (
+    commitment_event,
+    create_subscription,
+    document_ingested,
+    send_events,
+    status_changed,
+)
 from sqlalchemy import select
+from suivi_contracts.rules import due_on
 from suivi_kit.db import create_engine, migrate
-from suivi_kit.events import CloudEvent, new_event
+from suivi_kit.events import CloudEvent
 from suivi_kit.outbox import OutboxMessage
+from suivi_notify.events import received
 from suivi_notify.main import MIGRATIONS
-from suivi_notify.readmodel.repository import due_on
 from suivi_notify.scheduler import Jobs
 from suivi_notify.uow import Database
 from suivi_notify.worker import FanOut
 
 
-def commitment(commitment_id: int, deadline: str | None, status: str, kind: str = "created") -> CloudEvent:
-    return new_event(
-        f"suivi.commitment.{kind}",
-        "/suivi/commitments",
-        commitment_id,
-        {"id": commitment_id, "deadline": deadline, "status": status, "topics": ["funding"]},
-    )
+def commitment(commitment_id: int, deadline: str | None, status: str) -> CloudEvent:
+    return commitment_event(commitment_id, status=status, deadline=deadline, topics=("funding",))
 
 
 def test_deadlines_end_on_their_last_day():
@@ -34,6 +36,10 @@ def test_deadlines_end_on_their_last_day():
     assert due_on("2025-06-30") == date(2025, 6, 30)
     assert due_on("2025-06-30T12:00:00Z") == date(2025, 6, 30)
     assert due_on(None) is None and due_on("soon") is None
+
+
+async def _fan_out(db: Database, *events: CloudEvent) -> int:
+    return await FanOut(db).handle([received(event) for event in events])
 
 
 async def _two_databases(tmp_path):
@@ -54,31 +60,20 @@ async def _outbox(db: Database, event_type: str) -> list[dict]:
 async def test_two_schedulers_emit_each_deadline_due_once(tmp_path):
     engines, (db1, db2) = await _two_databases(tmp_path)
     try:
-        await FanOut(db1).handle(
-            [
-                commitment(1, "2020", "in_progress"),
-                commitment(2, "2020-06-30", "not_started"),
-                commitment(3, "2020", "achieved"),  # achieved: never due
-                commitment(4, "2999", "in_progress"),  # not yet
-                commitment(5, None, "stalled"),  # no deadline
-            ]
+        await _fan_out(
+            db1,
+            commitment(1, "2020", "in_progress"),
+            commitment(2, "2020-06-30", "not_started"),
+            commitment(3, "2020", "achieved"),  # achieved: never due
+            commitment(4, "2999", "in_progress"),  # not yet
+            commitment(5, None, "stalled"),  # no deadline
+            commitment(6, "2020", "abandoned"),  # done too: never due
         )
         # Commitment 2 is achieved later; commitment 1 moves on but stays unachieved.
-        await FanOut(db1).handle(
-            [
-                new_event(
-                    "suivi.commitment.status_changed",
-                    "/suivi/commitments",
-                    2,
-                    {"id": 2, "from_status": "not_started", "to_status": "achieved"},
-                ),
-                new_event(
-                    "suivi.commitment.status_changed",
-                    "/suivi/commitments",
-                    1,
-                    {"id": 1, "from_status": "in_progress", "to_status": "stalled"},
-                ),
-            ]
+        await _fan_out(
+            db1,
+            status_changed(2, "achieved", from_status="not_started", deadline="2020-06-30"),
+            status_changed(1, "stalled", from_status="in_progress", deadline="2020"),
         )
         jobs = [Jobs(db1), Jobs(db2)]
         counts = await asyncio.gather(*(job.deadlines_due() for job in jobs for _ in range(3)))
@@ -97,13 +92,13 @@ async def test_the_weekly_digest_is_emitted_once_per_week_with_counts(tmp_path):
     now = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)  # a Wednesday: the digest covers 9-16 Nov
     last_week = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
     events = [commitment(i, None, "in_progress") for i in range(3)]
-    events.append(new_event("suivi.document.ingested", "/suivi/ingest", "d", {"id": "d"}))
+    events.append(document_ingested(1))
     old = commitment(9, None, "in_progress")
     old.time = last_week - timedelta(days=7)
     for event in events:
         event.time = last_week
     try:
-        await FanOut(db1).handle([*events, old])
+        await _fan_out(db1, *events, old)
         results = await asyncio.gather(*(Jobs(db).weekly_digest(now) for db in (db1, db2, db1, db2)))
         assert sorted(results) == [False, False, False, True]
         [digest] = await _outbox(db2, "suivi.digest.weekly")

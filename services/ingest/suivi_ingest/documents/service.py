@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_contracts.events import CommitmentExtracted, DocumentPayload
 from suivi_contracts.subjects import COMMITMENT_EXTRACTED, DOCUMENT_FAILED, DOCUMENT_INGESTED
 from suivi_kit.errors import Invalid, NotFound
 from suivi_kit.events import CloudEvent, new_event, utcnow
@@ -175,33 +176,30 @@ async def text_of(session: AsyncSession, document_id: int) -> DocumentText:
 
 def document_event(document: Document) -> CloudEvent:
     event_type = DOCUMENT_FAILED if document.status == "failed" else DOCUMENT_INGESTED
-    return new_event(event_type, SOURCE, document.id, DocumentPublic.of(document).model_dump(mode="json"))
+    payload = DocumentPayload.model_validate(DocumentPublic.of(document), from_attributes=True)
+    return new_event(event_type, SOURCE, document.id, payload)
 
 
 def extracted_event(document: Document, item: ExtractedItem) -> CloudEvent:
-    return new_event(
-        COMMITMENT_EXTRACTED,
-        SOURCE,
-        item.item_key,
-        {
-            "extraction_id": item.item_key,
-            "document_id": document.id,
-            "document_title": document.title,
-            "document_sha256": document.sha256,
-            "document_url": document.source_url,
-            "language": document.language,
-            "text": item.text,
-            "locator": item.locator,
-            "kind": item.kind,
-            "actors": list(item.actors),
-            "topics": list(item.topics),
-            "negotiation_status": item.negotiation_status,
-            "deadline": item.deadline,
-            "confidence": item.confidence,
-            "start": item.start,
-            "end": item.end,
-        },
+    payload = CommitmentExtracted(
+        extraction_id=item.item_key,
+        document_id=document.id,
+        document_title=document.title,
+        document_sha256=document.sha256,
+        document_url=document.source_url,
+        language=document.language,
+        text=item.text,
+        locator=item.locator,
+        kind=item.kind,
+        actors=list(item.actors),
+        topics=list(item.topics),
+        negotiation_status=item.negotiation_status,
+        deadline=item.deadline,
+        confidence=item.confidence,
+        start=item.start,
+        end=item.end,
     )
+    return new_event(COMMITMENT_EXTRACTED, SOURCE, item.item_key, payload)
 
 
 async def _claimed(session: AsyncSession, document_id: int, token: str) -> Document | None:

@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-import calendar
-import re
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_contracts.subjects import (
-    COMMITMENT_CREATED,
-    COMMITMENT_DELETED,
-    COMMITMENT_STATUS_CHANGED,
-    COMMITMENT_UPDATED,
-)
+from suivi_contracts.events import CommitmentDeleted, CommitmentPayload, EventPayload
+from suivi_contracts.rules import due_on
+from suivi_contracts.vocabularies import STATUSES_DONE
 from suivi_kit.events import CloudEvent, utcnow
 from suivi_kit.outbox import InboxMessage
 
+from ..events import Received
 from .models import CommitmentView, JobClaim, ReceivedEvent
-
-VIEW_EVENTS = (COMMITMENT_CREATED, COMMITMENT_UPDATED, COMMITMENT_STATUS_CHANGED)
-_DEADLINE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-
-def due_on(deadline: Any) -> date | None:
-    """The last day a deadline allows: "2026" -> 2026-12-31, "2026-06" -> 2026-06-30, a date itself."""
-    if deadline is None:
-        return None
-    match = _DEADLINE.match(str(deadline).strip())
-    if not match:
-        return None
-    year = int(match.group(1))
-    month = int(match.group(2)) if match.group(2) else 12
-    try:
-        if match.group(3):
-            return date(year, month, int(match.group(3)))
-        return date(year, month, calendar.monthrange(year, month)[1])
-    except ValueError:
-        return None
 
 
 async def record_inbox(session: AsyncSession, consumer: str, event_ids: list[str]) -> set[str]:
@@ -70,64 +45,57 @@ def store_event(session: AsyncSession, event: CloudEvent, payload: str | None = 
     return row
 
 
-def _commitment_id(event: CloudEvent) -> str | None:
-    data = event.data or {}
-    if event.type.startswith("suivi.commitment."):
-        value = data.get("id") or event.subject
-    else:
-        value = data.get("commitment_id")
-    return None if value in (None, "") else str(value)
+def _commitment_id(payload: EventPayload) -> str | None:
+    commitment_id = payload.about_commitment()
+    return None if commitment_id is None else str(commitment_id)
 
 
 async def apply_commitment_events(
-    session: AsyncSession, events: list[CloudEvent]
+    session: AsyncSession, events: list[Received]
 ) -> dict[str, CommitmentView | None]:
     """Keep the commitments read model current; returns, per event id, the commitment it is
     about as known after that event (None for events about no commitment)."""
-    ids = {cid for cid in (_commitment_id(event) for event in events) if cid}
+    ids = {cid for cid in (_commitment_id(payload) for _, payload in events) if cid}
     views: dict[str, CommitmentView | None] = {}
     if ids:
         rows = await session.execute(select(CommitmentView).where(CommitmentView.id.in_(ids)))  # type: ignore[attr-defined]
         views = {view.id: view for view in rows.scalars().all()}
     result: dict[str, CommitmentView | None] = {}
-    for event in events:
-        commitment_id = _commitment_id(event)
+    for event, payload in events:
+        commitment_id = _commitment_id(payload)
         if commitment_id is None:
             result[event.id] = None
             continue
-        if event.type == COMMITMENT_DELETED:
+        if isinstance(payload, CommitmentDeleted):
             existing = views.pop(commitment_id, None)
             if existing is not None:
                 await session.delete(existing)
             result[event.id] = None
             continue
         view = views.get(commitment_id)
-        if event.type in VIEW_EVENTS:
-            view = _apply(view or CommitmentView(id=commitment_id), event.data or {})
+        if isinstance(payload, CommitmentPayload):  # the commitment as it now stands
+            view = _apply(view or CommitmentView(id=commitment_id), payload)
             views[commitment_id] = view
             session.add(view)
         result[event.id] = view
     return result
 
 
-def _apply(view: CommitmentView, data: dict[str, Any]) -> CommitmentView:
-    status = data.get("to_status") or data.get("status")
-    if status:
-        view.status = str(status)
-    if "deadline" in data:
-        view.deadline = None if data["deadline"] is None else str(data["deadline"])
-        view.due_on = due_on(view.deadline)
-    if isinstance(data.get("topics"), list):
-        view.topics = [str(topic) for topic in data["topics"]]
+def _apply(view: CommitmentView, commitment: CommitmentPayload) -> CommitmentView:
+    view.status = commitment.status
+    view.deadline = commitment.deadline
+    view.due_on = due_on(commitment.deadline)
+    view.topics = list(commitment.topics)
     view.updated_at = utcnow()
     return view
 
 
 async def overdue(session: AsyncSession, today: date) -> list[CommitmentView]:
+    """The commitments overdue by the contracts' rule (rules.is_overdue), in one query."""
     statement = select(CommitmentView).where(
         CommitmentView.due_on.is_not(None),  # type: ignore[union-attr]
         CommitmentView.due_on < today,  # type: ignore[operator]
-        func.coalesce(CommitmentView.status, "") != "achieved",
+        func.coalesce(CommitmentView.status, "").not_in(STATUSES_DONE),
     )
     return list((await session.execute(statement)).scalars().all())
 

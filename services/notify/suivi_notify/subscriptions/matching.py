@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from suivi_kit.events import CloudEvent
+from suivi_contracts.events import EventPayload
 
 
 def valid_pattern(pattern: str) -> bool:
@@ -55,25 +55,22 @@ def _strings(value: Any) -> list[str]:
 
 
 def event_facts(
-    event: CloudEvent, known_topics: Iterable[str] = (), known_status: str | None = None
+    event_type: str, payload: EventPayload, known_topics: Iterable[str] = (), known_status: str | None = None
 ) -> EventFacts:
-    data = event.data or {}
-    commitment_id: str | None = None
-    if event.type.startswith("suivi.commitment."):
-        commitment_id = event.subject or _first(data.get("id"))
-    elif data.get("commitment_id") is not None:
-        commitment_id = str(data["commitment_id"])
-    topics = set(_strings(data.get("topics"))) or set(known_topics)
-    statuses = set(_strings(data.get("to_status"))) | set(_strings(data.get("status")))
+    # The filters read `data.topics`, `data.to_status` and `data.status` by name (docs/webhooks.md),
+    # whichever payload has them.
+    commitment_id = payload.about_commitment()
+    topics = set(_strings(getattr(payload, "topics", None))) or set(known_topics)
+    named = (getattr(payload, "to_status", None), getattr(payload, "status", None))
+    statuses = {str(status) for status in named if status}
     if not statuses and known_status:
         statuses = {known_status}
     return EventFacts(
-        type=event.type, commitment_id=commitment_id, topics=frozenset(topics), statuses=frozenset(statuses)
+        type=event_type,
+        commitment_id=None if commitment_id is None else str(commitment_id),
+        topics=frozenset(topics),
+        statuses=frozenset(statuses),
     )
-
-
-def _first(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 def subscription_matches(event_types: list[str], filter: dict[str, Any], facts: EventFacts) -> bool:

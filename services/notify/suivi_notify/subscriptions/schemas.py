@@ -5,18 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from suivi_contracts.vocabularies import STATUSES
 
 from .matching import valid_pattern
-
-STATUSES = (
-    "not_assessed",
-    "not_started",
-    "in_progress",
-    "stalled",
-    "partially_achieved",
-    "achieved",
-    "abandoned",
-)
 
 
 class SubscriptionFilter(BaseModel):

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_contracts.events import SubscriptionDisabled, WebhookTest
 from suivi_contracts.subjects import SUBSCRIPTION_DISABLED, WEBHOOK_TEST
 from suivi_kit.errors import Conflict, NotFound
 from suivi_kit.events import CloudEvent, new_event, utcnow
@@ -138,12 +139,8 @@ async def send_test(session: AsyncSession, subscription_id: int) -> tuple[CloudE
     subscription = await get(session, subscription_id)
     if not subscription.active:
         raise Conflict(f"Subscription {subscription_id} is disabled; enable it before testing it.")
-    event = new_event(
-        WEBHOOK_TEST,
-        SOURCE,
-        subscription.id,
-        {"subscription_id": subscription.id, "message": "A test event from Suivi."},
-    )
+    payload = WebhookTest(subscription_id=subscription.id, message="A test event from Suivi.")
+    event = new_event(WEBHOOK_TEST, SOURCE, subscription.id, payload)
     readmodel.store_event(session, event)
     [delivery] = await deliveries.add_for_event(session, event, [subscription.id])  # type: ignore[list-item]
     return event, delivery
@@ -159,23 +156,12 @@ async def disable(session: AsyncSession, subscription: Subscription, reason: str
     subscription.version += 1
     subscription.updated_at = now
     session.add(subscription)
-    add_event(
-        session,
-        new_event(
-            SUBSCRIPTION_DISABLED,
-            SOURCE,
-            subscription.id,
-            {
-                "id": subscription.id,
-                "url": subscription.url,
-                "description": subscription.description,
-                "reason": reason,
-                "failing_since": subscription.failing_since.isoformat()
-                if subscription.failing_since
-                else None,
-                "last_success_at": (
-                    subscription.last_success_at.isoformat() if subscription.last_success_at else None
-                ),
-            },
-        ),
+    payload = SubscriptionDisabled(
+        id=subscription.id,
+        url=subscription.url,
+        description=subscription.description,
+        reason=reason,
+        failing_since=subscription.failing_since,
+        last_success_at=subscription.last_success_at,
     )
+    add_event(session, new_event(SUBSCRIPTION_DISABLED, SOURCE, subscription.id, payload))
