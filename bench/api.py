@@ -250,7 +250,8 @@ STATUS_WEIGHTS = {
 def build_rows(n_commitments: int, n_changes: int, gen: Generator):
     """Rows for commitments, commitment_tags, sources and status_changes (ids assigned here)."""
     from suivi_commitments.commitments import repository
-    from suivi_commitments.consolidation.matching import deadline_date, fingerprint, title_from_text
+    from suivi_commitments.consolidation.matching import fingerprint, title_from_text
+    from suivi_contracts.rules import due_on
 
     rng = gen.rng
     epoch = datetime(2023, 1, 1, tzinfo=UTC)
@@ -277,7 +278,7 @@ def build_rows(n_commitments: int, n_changes: int, gen: Generator):
             "actors": actors,
             "topics": topics,
             "deadline": deadline,
-            "deadline_date": deadline_date(deadline),
+            "deadline_date": due_on(deadline),
             "fingerprint": fingerprint(text),
             "created_at": created,
             "deleted_at": None,

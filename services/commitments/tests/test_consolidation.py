@@ -4,6 +4,8 @@ import json
 
 import nats
 from suivi_commitments.consolidation.matching import content_tokens, similarity, title_from_text
+from suivi_contracts.consumers import COMMITMENTS_EXTRACTED
+from suivi_contracts.events import CommitmentExtracted, EventPayload
 from suivi_contracts.subjects import COMMITMENT_EXTRACTED
 from suivi_kit.events import new_event
 from suivi_kit.messaging import publish
@@ -16,25 +18,17 @@ MANDATE_2025 = "Nous recommandons de renouveler le mandat du Forum sur la gouver
 
 
 def extracted(extraction_id: str, text: str, document_id: int, **extra):
-    return new_event(
-        COMMITMENT_EXTRACTED,
-        "/suivi/ingest",
-        extraction_id,
-        {
-            "extraction_id": extraction_id,
-            "document_id": document_id,
-            "document_title": f"doc {document_id}",
-            "text": text,
-            "locator": "§1",
-            "kind": "recommendation",
-            "topics": ["igf_mandate"],
-            "actors": ["un_system"],
-            "negotiation_status": "none",
-            "deadline": None,
-            "language": "fr",
-        }
-        | extra,
+    fields = {"topics": ["igf_mandate"], "actors": ["un_system"], "language": "fr"} | extra
+    payload = CommitmentExtracted(
+        extraction_id=extraction_id,
+        document_id=document_id,
+        document_title=f"doc {document_id}",
+        text=text,
+        locator="§1",
+        kind="recommendation",
+        **fields,
     )
+    return new_event(COMMITMENT_EXTRACTED, "/suivi/ingest", extraction_id, payload)
 
 
 async def test_same_commitment_in_two_documents_and_redelivery(client, nats_server, event_log):
@@ -73,3 +67,17 @@ def test_similarity_rules():
     unrelated = "Nous appelons les États à protéger la vie privée en ligne."
     assert similarity(content_tokens(MANDATE_2025), content_tokens(unrelated)) < 0.5
     assert title_from_text("a) " + "mot " * 60).endswith("…")
+
+
+async def test_an_extracted_event_without_its_text_is_dropped_not_retried(client, nats_server, event_log):
+    nc = await nats.connect(nats_server.url)
+    js = nc.jetstream()
+    before = (await js.consumer_info("SUIVI", COMMITMENTS_EXTRACTED.durable)).num_redelivered
+    broken = EventPayload(extraction_id="broken1", document_id=3, kind="call")  # no text
+    await publish(js, new_event(COMMITMENT_EXTRACTED, "/suivi/ingest", "broken1", broken))
+    await publish(js, extracted("fine1", "Nous appelons à publier les données ouvertes.", 3, topics=[]))
+    created = await event_log.wait_for("suivi.commitment.created")
+    assert [event.data["extraction_id"] for event in created] == ["fine1"]
+    info = await js.consumer_info("SUIVI", COMMITMENTS_EXTRACTED.durable)
+    assert info.num_redelivered == before  # terminated at once
+    await nc.drain()

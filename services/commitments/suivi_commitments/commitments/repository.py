@@ -75,6 +75,7 @@ def tagged(facet: str, values: list[Any], correlated: bool = False) -> ColumnEle
 
 
 def _overdue_condition(overdue: bool) -> ColumnElement[bool]:
+    """suivi_contracts.rules.is_overdue as SQL: deadline_date is rules.due_on(deadline)."""
     late = and_(Commitment.deadline_date < date.today(), Commitment.status.not_in(STATUSES_DONE))
     return late if overdue else ~late | Commitment.deadline_date.is_(None)
 

@@ -14,12 +14,13 @@ from pydantic import TypeAdapter
 from sqlalchemy import Row
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts import subjects
-from suivi_contracts.vocabularies import STATUSES_DONE
+from suivi_contracts.events import CommitmentCreated, CommitmentDeleted, CommitmentUpdated
+from suivi_contracts.rules import due_on, is_overdue
 from suivi_kit.errors import Conflict, Invalid, NotFound
 from suivi_kit.events import utcnow
 from suivi_kit.listing import ListQuery
 
-from ..consolidation.matching import deadline_date, fingerprint, title_from_text
+from ..consolidation.matching import fingerprint, title_from_text
 from ..events import announce
 from ..users.audit import Actor, audit
 from . import repository, revision_cache
@@ -30,7 +31,6 @@ PUBLIC_LIST = TypeAdapter(list[CommitmentPublic])
 
 
 def public_commitment(commitment: Commitment | Row, sources: Sequence[Row]) -> CommitmentPublic:
-    due = commitment.deadline_date
     return CommitmentPublic(
         id=commitment.id,
         title=commitment.title,
@@ -40,7 +40,7 @@ def public_commitment(commitment: Commitment | Row, sources: Sequence[Row]) -> C
         topics=commitment.topics,
         status=commitment.status,
         deadline=commitment.deadline,
-        overdue=bool(due and due < utcnow().date() and commitment.status not in STATUSES_DONE),
+        overdue=is_overdue(commitment.deadline_date, commitment.status, utcnow().date()),
         sources=[SourcePublic.model_validate(s, from_attributes=True) for s in sources],
         version=commitment.version,
         created_at=commitment.created_at,
@@ -56,7 +56,7 @@ async def load_public(session: AsyncSession, commitment: Commitment) -> Commitme
 
 async def refresh_derived(session: AsyncSession, commitment: Commitment) -> list[Row]:
     sources = (await repository.sources_by_commitment(session, [commitment.id]))[commitment.id]
-    commitment.deadline_date = deadline_date(commitment.deadline)
+    commitment.deadline_date = due_on(commitment.deadline)
     commitment.search_text = repository.search_text(commitment, sources)
     await repository.replace_tags(session, commitment)
     return sources
@@ -118,7 +118,7 @@ async def create_commitment(session: AsyncSession, data: CommitmentCreate, actor
     await session.flush()
     sources = await refresh_derived(session, commitment)
     public = public_commitment(commitment, sources)
-    announce(session, subjects.COMMITMENT_CREATED, commitment.id, public.model_dump(mode="json"))
+    announce(session, subjects.COMMITMENT_CREATED, commitment.id, CommitmentCreated(**public.model_dump()))
     audit(session, actor, "create", "commitments", commitment.id)
     return public
 
@@ -155,8 +155,8 @@ async def update_commitment(
         commitment.fingerprint = fingerprint(commitment.text)
     sources = await refresh_derived(session, commitment)
     public = public_commitment(commitment, sources)
-    data = public.model_dump(mode="json") | {"changed_fields": sorted(changes)}
-    announce(session, subjects.COMMITMENT_UPDATED, commitment.id, data)
+    payload = CommitmentUpdated(**public.model_dump(), changed_fields=sorted(changes))
+    announce(session, subjects.COMMITMENT_UPDATED, commitment.id, payload)
     audit(session, actor, "update", "commitments", commitment.id, fields=sorted(changes))
     return public
 
@@ -173,7 +173,10 @@ async def delete_commitment(session: AsyncSession, commitment_id: int, actor: Ac
         await session.delete(commitment)
         mode = "hard"
     announce(
-        session, subjects.COMMITMENT_DELETED, commitment_id, public.model_dump(mode="json") | {"mode": mode}
+        session,
+        subjects.COMMITMENT_DELETED,
+        commitment_id,
+        CommitmentDeleted(**public.model_dump(), mode=mode),
     )
     audit(session, actor, "delete", "commitments", commitment_id, mode=mode)
     return public

@@ -1,10 +1,13 @@
-"""The consumer of suivi.commitment.extracted: each item consolidated once (inbox)."""
+"""The consumer of suivi.commitment.extracted: each item consolidated once (inbox); an event
+that breaks its contract is a poison message (terminated, logged)."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 from nats.aio.msg import Msg
-from suivi_contracts import subjects
+from pydantic import ValidationError
+from suivi_contracts.consumers import COMMITMENTS_EXTRACTED
+from suivi_contracts.events import CommitmentExtracted
 from suivi_kit.db import transaction
 from suivi_kit.events import CloudEvent
 from suivi_kit.messaging import PermanentFailure
@@ -12,20 +15,26 @@ from suivi_kit.outbox import first_delivery
 
 from . import repository, service
 
-DURABLE = "commitments-extracted"
+DURABLE = COMMITMENTS_EXTRACTED.durable
 INBOX = "commitments.extracted"
+
+
+def parse(event: CloudEvent) -> CommitmentExtracted:
+    try:
+        return CommitmentExtracted.model_validate(event.data)
+    except ValidationError as exc:
+        raise PermanentFailure(f"event {event.id} ({event.type}) breaks its contract: {exc}") from exc
 
 
 def make_extracted_handler(app: FastAPI):
     async def handle(event: CloudEvent, _: Msg) -> None:
-        if event.type != subjects.COMMITMENT_EXTRACTED:
+        if event.type not in COMMITMENTS_EXTRACTED.handles:
             return
-        if not event.data.get("extraction_id") or not event.data.get("text"):
-            raise PermanentFailure(f"extracted event {event.id} lacks extraction_id or text")
+        item = parse(event)
         async with transaction(app.state.sessions) as session:
             await repository.serialise(session)
             if await first_delivery(session, INBOX, event.id):
-                await service.consolidate_extracted(session, event.data)
+                await service.consolidate_extracted(session, item)
         app.state.relay.wake()
 
     return handle

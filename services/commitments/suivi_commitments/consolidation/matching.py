@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import date
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Function words of French and English: they say nothing about which commitment it is.
@@ -46,15 +45,3 @@ def title_from_text(text: str, limit: int = 120) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "…"
-
-
-def deadline_date(deadline: str | None) -> date | None:
-    """The day a deadline passes: the last day of a bare year, or the date itself."""
-    if not deadline:
-        return None
-    try:
-        if re.fullmatch(r"\d{4}", deadline):
-            return date(int(deadline), 12, 31)
-        return date.fromisoformat(deadline)
-    except ValueError:  # year 0000, 2026-02-30: no day to pass
-        return None

@@ -3,10 +3,9 @@ exists, inside the caller's unit of work, with its outbox event and audit entry.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts import subjects
+from suivi_contracts.events import CommitmentCreated, CommitmentExtracted, CommitmentSourceAdded
 from suivi_kit.events import utcnow
 
 from ..commitments.models import Commitment, Source
@@ -17,17 +16,16 @@ from . import repository
 from .matching import RELATED, SAME_COMMITMENT, content_tokens, fingerprint, similarity, title_from_text
 
 
-async def consolidate_extracted(session: AsyncSession, data: dict[str, Any]) -> None:
+async def consolidate_extracted(session: AsyncSession, item: CommitmentExtracted) -> None:
     """Turn one extracted item into a new commitment or another source of an existing one.
 
     Idempotent: an item already recorded (same extraction_id) changes nothing.
     """
-    extraction_id = str(data["extraction_id"])
+    extraction_id = item.extraction_id
     if await repository.source_by_extraction(session, extraction_id) is not None:
         return
-    text = " ".join(str(data["text"]).split())
-    kind = data.get("kind") or "recommendation"
-    topics = [t for t in data.get("topics") or [] if isinstance(t, str)]
+    text = " ".join(item.text.split())
+    kind, topics = item.kind, item.topics
     target, score = await _same_commitment(session, text, kind, topics)
     created = target is None
     if created:
@@ -35,9 +33,9 @@ async def consolidate_extracted(session: AsyncSession, data: dict[str, Any]) -> 
             title=title_from_text(text),
             text=text,
             kind=kind,
-            actors=list(dict.fromkeys(data.get("actors") or [])),
+            actors=list(dict.fromkeys(item.actors)),
             topics=list(dict.fromkeys(topics)),
-            deadline=data.get("deadline"),
+            deadline=item.deadline,
             fingerprint=fingerprint(text),
         )
         session.add(target)
@@ -45,37 +43,39 @@ async def consolidate_extracted(session: AsyncSession, data: dict[str, Any]) -> 
         score = 1.0
     else:
         target.topics = list(dict.fromkeys([*target.topics, *topics]))
-        target.actors = list(dict.fromkeys([*target.actors, *(data.get("actors") or [])]))
-        target.deadline = target.deadline or data.get("deadline")
+        target.actors = list(dict.fromkeys([*target.actors, *item.actors]))
+        target.deadline = target.deadline or item.deadline
         target.version += 1
         target.updated_at = utcnow()
     source = Source(
         commitment_id=target.id,
         extraction_id=extraction_id,
-        document_id=data.get("document_id"),
-        document_title=data.get("document_title"),
-        document_sha256=data.get("document_sha256"),
-        locator=data.get("locator"),
+        document_id=item.document_id,
+        document_title=item.document_title,
+        document_sha256=item.document_sha256,
+        locator=item.locator,
         text=text,
-        start=data.get("start"),
-        end=data.get("end"),
-        negotiation_status=data.get("negotiation_status") or "none",
-        language=data.get("language"),
-        confidence=data.get("confidence"),
+        start=item.start,
+        end=item.end,
+        negotiation_status=item.negotiation_status,
+        language=item.language,
+        confidence=item.confidence,
         similarity=round(score, 3),
     )
     session.add(source)
     await session.flush()
     sources = await refresh_derived(session, target)
-    public = public_commitment(target, sources).model_dump(mode="json")
-    public["extraction_id"] = extraction_id
-    public["commitment_id"] = target.id
-    announce(
-        session,
-        subjects.COMMITMENT_CREATED if created else subjects.COMMITMENT_SOURCE_ADDED,
-        target.id,
-        public,
-    )
+    public = public_commitment(target, sources).model_dump()
+    if created:
+        announce(
+            session,
+            subjects.COMMITMENT_CREATED,
+            target.id,
+            CommitmentCreated(**public, extraction_id=extraction_id),
+        )
+    else:
+        payload = CommitmentSourceAdded(**public, extraction_id=extraction_id)
+        announce(session, subjects.COMMITMENT_SOURCE_ADDED, target.id, payload)
     audit(session, Actor("ingest"), "consolidate", "commitments", target.id, extraction_id=extraction_id)
 
 

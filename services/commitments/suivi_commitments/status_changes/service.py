@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts import subjects
+from suivi_contracts.events import CommitmentStatusChanged, EvidencePayload
 from suivi_contracts.vocabularies import STATUSES_NEEDING_EVIDENCE
 from suivi_kit.errors import Conflict, Invalid, NotFound
 
@@ -84,7 +85,7 @@ async def add_evidence(session: AsyncSession, data: EvidenceCreate, actor: Actor
     session.add(evidence)
     await session.flush()
     public = public_evidence(evidence)
-    announce(session, subjects.EVIDENCE_ADDED, evidence.commitment_id, public.model_dump(mode="json"))
+    announce(session, subjects.EVIDENCE_ADDED, evidence.commitment_id, EvidencePayload(**public.model_dump()))
     audit(session, actor, "create", "evidence", evidence.id, commitment_id=data.commitment_id)
     return public
 
@@ -112,9 +113,8 @@ async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: 
         session.add(new)
         await session.flush()
         evidence.append(new)
-        announce(
-            session, subjects.EVIDENCE_ADDED, commitment.id, public_evidence(new).model_dump(mode="json")
-        )
+        payload = EvidencePayload(**public_evidence(new).model_dump())
+        announce(session, subjects.EVIDENCE_ADDED, commitment.id, payload)
     if data.to_status in STATUSES_NEEDING_EVIDENCE and not evidence:
         raise Invalid(
             f"Moving to '{data.to_status}' requires evidence: give evidence or evidence_ids.",
@@ -134,21 +134,16 @@ async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: 
     session.add(change)
     await session.flush()
     public_change = public_status_change(change, {e.id: e for e in evidence})
-    commitment_data = (await load_public(session, commitment)).model_dump(mode="json")
-    announce(
-        session,
-        subjects.COMMITMENT_STATUS_CHANGED,
-        commitment.id,
-        commitment_data
-        | {
-            "from_status": change.from_status,
-            "to_status": change.to_status,
-            "rationale": change.rationale,
-            "evidence": [e.model_dump(mode="json") for e in public_change.evidence],
-            "changed_by": change.changed_by,
-            "status_change_id": change.id,
-        },
+    payload = CommitmentStatusChanged(
+        **(await load_public(session, commitment)).model_dump(),
+        from_status=change.from_status,
+        to_status=change.to_status,
+        rationale=change.rationale,
+        evidence=[e.model_dump() for e in public_change.evidence],
+        changed_by=change.changed_by,
+        status_change_id=change.id,
     )
+    announce(session, subjects.COMMITMENT_STATUS_CHANGED, commitment.id, payload)
     audit(session, actor, "status_change", "commitments", commitment.id, to_status=data.to_status)
     return public_change
 
