@@ -10,9 +10,12 @@ import subprocess
 import time
 from datetime import UTC, datetime
 
+import cloudevents.http
 import httpx
 import pytest
 from standardwebhooks import Webhook
+from suivi_contracts import subjects
+from suivi_contracts.events import PAYLOADS, parse_payload
 from suivi_kit.testing import SuiviProcess, WebhookReceiver, wait_until
 
 DOCUMENT = """Déclaration de test sur la gouvernance de l'Internet
@@ -41,7 +44,15 @@ def receiver():
     hook.close()
 
 
-def test_document_to_signed_webhook(suivi, receiver):
+@pytest.fixture
+def everything():
+    """A second subscriber, to every event."""
+    hook = WebhookReceiver()
+    yield hook
+    hook.close()
+
+
+def test_document_to_signed_webhook(suivi, receiver, everything):
     admin = suivi.token()
     api = httpx.Client(base_url=suivi.url, timeout=30)
     created = api.post(
@@ -58,6 +69,7 @@ def test_document_to_signed_webhook(suivi, receiver):
     )
     assert subscription.status_code == 201, subscription.text
     secret = subscription.json()["secret"]
+    assert api.post("/api/subscriptions", json={"url": everything.url}, headers=admin).status_code == 201
 
     upload = api.post(
         "/api/documents",
@@ -114,6 +126,22 @@ def test_document_to_signed_webhook(suivi, receiver):
     assert event["data"]["changed_by"] == "monitor1"
     assert event["data"]["evidence"][0]["title"] == "Résolution de l'Assemblée générale"
     assert abs(int(headers["webhook-timestamp"]) - datetime.now(UTC).timestamp()) < 120
+
+    # Every event the services published on the way was built from its contract model (its data
+    # is exactly the model's dump, no field more) and is a CloudEvent as the CloudEvents SDK reads it.
+    produced = {subjects.DOCUMENT_INGESTED, subjects.COMMITMENT_EXTRACTED, subjects.COMMITMENT_CREATED}
+    produced |= {subjects.EVIDENCE_ADDED, subjects.COMMITMENT_STATUS_CHANGED}
+    wait_until(
+        lambda: produced <= {json.loads(r["body"])["type"] for r in everything.requests}, what="events"
+    )
+    for request in everything.requests:
+        body = json.loads(request["body"])
+        payload = parse_payload(body["type"], body["data"])
+        assert type(payload) is PAYLOADS[body["type"]] and not payload.model_extra, body["type"]
+        assert payload.model_dump(mode="json", by_alias=True) == body["data"], body["type"]
+        assert cloudevents.http.from_json(request["body"]).get_attributes() == {
+            name: value for name, value in body.items() if name != "data"
+        }
 
 
 def _children(pid: int) -> list[int]:
