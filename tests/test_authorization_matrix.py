@@ -420,6 +420,25 @@ async def test_ui_security_headers(tmp_path, path):
     assert response.headers["x-frame-options"] == "DENY"
 
 
+async def test_the_one_origin_describes_its_api_and_refuses_unknown_api_paths(services, tmp_path):
+    ui = tmp_path / "dist"
+    ui.mkdir()
+    (ui / "index.html").write_text("<!doctype html><title>Suivi</title>")
+    gateway = Gateway({name: client.app for name, client in services.items()}, ui)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=gateway), base_url="http://suivi.test"
+    ) as client:
+        described = await client.get("/openapi.json")
+        unknown = await client.get("/api/no-such-thing", headers=auth("admin", "admin"))
+    assert described.status_code == 200 and described.headers["content-type"] == "application/json"
+    paths = described.json()["paths"]
+    for service, rules in RULES.items():
+        for method, path in rules:
+            if path.startswith("/api/"):
+                assert method.lower() in paths[path], f"{service}: {method} {path} is not described"
+    assert unknown.status_code == 404 and unknown.json()["message"]
+
+
 async def test_a_deleted_account_loses_access(services):
     """The commitments service, which owns the accounts, refuses the token of a deleted account.
     (ingest and notify verify tokens alone: there a token lives until it expires.)"""

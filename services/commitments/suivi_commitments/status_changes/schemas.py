@@ -9,7 +9,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from suivi_contracts.vocabularies import STATUSES
 from suivi_kit.outbound import BadURL, parse_url
 
-from ..commitments.schemas import require_text
+from ..commitments.schemas import TextInput, require_text
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
 
@@ -25,9 +25,7 @@ def _http_url(value: str | None) -> str | None:
         raise ValueError(exc.reason) from None
 
 
-class EvidenceInput(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class EvidenceInput(TextInput):
     url: str | None = None
     title: str = Field(max_length=300)
     excerpt: str | None = Field(None, max_length=20000)
@@ -58,9 +56,7 @@ class EvidencePublic(BaseModel):
     archive_error: str | None
 
 
-class StatusChangeCreate(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class StatusChangeCreate(TextInput):
     commitment_id: int
     to_status: Status
     rationale: str = Field(max_length=20000)

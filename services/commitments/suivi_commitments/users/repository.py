@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,6 +38,19 @@ async def list_audit(session: AsyncSession, query: ListQuery) -> tuple[Sequence[
 
 async def get_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
+
+
+def folded(username: str) -> str:
+    """What makes two names the same name: NFKC-normalised (look-alike forms), case-folded."""
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
+async def user_by_folded_name(session: AsyncSession, username: str) -> User | None:
+    """The account whose name is the same name as `username`, however written."""
+    # Names are ASCII letters, digits and _.@- (UserCreate), where lower() folds as casefold
+    # does on both SQLite and PostgreSQL; the Python side folds whatever the name holds.
+    statement = select(User).where(func.lower(User.username) == folded(username))
+    return (await session.execute(statement)).scalars().first()
 
 
 async def user_by_name(session: AsyncSession, username: str) -> User | None:

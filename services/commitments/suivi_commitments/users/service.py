@@ -26,8 +26,13 @@ async def get_user(session: AsyncSession, user_id: int) -> User:
 
 
 async def create_user(session: AsyncSession, data: UserCreate, actor: Actor) -> User:
-    if await repository.user_by_name(session, data.username) is not None:
-        raise Conflict(f"A user named '{data.username}' exists already.", errors={"username": "taken"})
+    existing = await repository.user_by_folded_name(session, data.username)
+    if existing is not None:  # `Admin` beside `admin` would be a look-alike of the account
+        raise Conflict(
+            f"A user named '{existing.username}' exists already; names differing only in case "
+            "or look-alike characters are the same name.",
+            errors={"username": "taken"},
+        )
     user = User(
         username=data.username, password_hash=hash_password(data.password), role=data.role, active=data.active
     )
