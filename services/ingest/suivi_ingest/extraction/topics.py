@@ -30,11 +30,14 @@ FEATURES = (
     "lead",  # strong cues in the lead-in ("Requests the Secretary-General to:")
     "paragraph",  # strong cues in the rest of the item's paragraph
     "heading",  # strong cues in the heading path
+    "section",  # strong cues in the heading the item stands under
     "subject",  # strong cues in the document's title
     "document",  # share of the document's paragraphs with a strong cue
     "competition",  # how many other topics have strong cues in the item
 )
 MAX_TOPICS = 4
+SECTION_FLOOR = 0.1  # how likely the model must find a mission topic its section names
+_ITEM, _NEGATIVE, _SECTION = FEATURES.index("item"), FEATURES.index("negative"), FEATURES.index("section")
 WEIGHTS_FILE = Path(__file__).with_name("topic_weights.json")
 
 _CUE_RE = {
@@ -97,6 +100,7 @@ class DocumentTopics:
         lead = normalise(ctx.lead) + " " + self.references.resolve(ctx.lead, start)
         paragraph = normalise(ctx.paragraph)
         heading = _SOURCE_LABEL.sub(" ", normalise(ctx.heading))
+        section = heading.rsplit(" > ", 1)[-1]
         strong = {t: _count(_CUE_RE[t]["strong"], item) for t in TOPICS}
         competition = sum(1 for n in strong.values() if n)
         return {
@@ -107,6 +111,7 @@ class DocumentTopics:
                 _count(_CUE_RE[t]["strong"], lead),
                 _count(_CUE_RE[t]["strong"], paragraph, 1),
                 _count(_CUE_RE[t]["strong"], heading, 1),
+                _count(_CUE_RE[t]["strong"], section, 1),
                 _count(_CUE_RE[t]["strong"], self.subject, 1),
                 self.profile[t],
                 competition - (1 if strong[t] else 0),
@@ -142,8 +147,14 @@ class TopicModel:
     def decide(self, features: dict[str, list[float]]) -> list[str]:
         p = self.probabilities(features)
         ranked = sorted(p, key=p.get, reverse=True)
-        # a mission topic named in the item itself is never left out: users come for these
-        named = [t for t in MISSION_TOPICS if features[t][0] and not features[t][2]]
+        # a mission topic named in the item, or in its section's heading when the model leans
+        # that way at all, is never left out: users come for these
+        named = [
+            t
+            for t in MISSION_TOPICS
+            if not features[t][_NEGATIVE]
+            and (features[t][_ITEM] or (features[t][_SECTION] and p[t] >= SECTION_FLOOR))
+        ]
         chosen = named + [t for t in ranked if p[t] >= self.weights[t]["threshold"] and t not in named]
         chosen = chosen[: max(MAX_TOPICS, len(named))] or ranked[:1]  # every item is about something
         return [t for t in TOPICS if t in chosen]
@@ -151,4 +162,7 @@ class TopicModel:
 
 @cache
 def _shipped_weights() -> dict[str, dict]:
-    return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["topics"]
+    stored = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    if tuple(stored["features"]) != FEATURES:  # the features changed: eval/train_topics.py --write
+        raise RuntimeError(f"{WEIGHTS_FILE.name} was learned over other features than {FEATURES}")
+    return stored["topics"]
