@@ -198,6 +198,11 @@ def test_no_secret_is_committed(compose):
     assert_ignored_by_git(ROOT / "deploy" / "compose.env")
 
 
+def suivi_config() -> dict[str, str]:
+    """The services' settings in Kubernetes: config.env, made into the ConfigMap suivi-config."""
+    return env_file(K8S_DIR / "config.env")
+
+
 def env_file(path: Path) -> dict[str, str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
@@ -593,6 +598,7 @@ def test_kustomization_lists_every_manifest():
     manifests = {path.name for path in K8S_DIR.glob("*.yaml")} - {"kustomization.yaml"}
     assert sorted(kustomization["resources"]) == sorted(manifests)
     assert kustomization["secretGenerator"] == [{"name": "suivi-secrets", "envs": ["secrets.env"]}]
+    assert {"name": "suivi-config", "envs": ["config.env"]} in kustomization["configMapGenerator"]
     assert kustomization["namespace"] == "suivi"
     assert {image["name"] for image in kustomization["images"]} == {"suivi", "suivi-ui"}
 
@@ -663,7 +669,7 @@ def test_nats_statefulset_is_a_clustered_jetstream(k8s):
     assert {"name": claim["metadata"]["name"], "mountPath": store} in container["volumeMounts"]
     assert container["readinessProbe"]["httpGet"]["port"] == "monitor"
 
-    config = k8s[("ConfigMap", "suivi-config")]["data"]
+    config = suivi_config()
     assert config["SUIVI_NATS_URL"].split(",") == [f"nats://{pod_name}:4222" for pod_name in pods]
     assert config["SUIVI_STREAM_REPLICAS"] == "3"
 
@@ -741,9 +747,13 @@ def test_rendered_manifests_hold_no_literal_secret(tmp_path):
     for value in values.values():
         assert value not in others and base64.b64encode(value.encode()).decode() not in others
     assert PLACEHOLDER not in result.stdout
-    # Every workload reads the generated Secret under its hashed name.
+    # Every workload reads the generated Secret and ConfigMap under their hashed names.
     references = set(re.findall(r"suivi-secrets[-a-z0-9]*", others))
     assert references == {name}
+    [config] = [doc for doc in rendered if doc["kind"] == "ConfigMap" and doc["data"].get("SUIVI_ENV")]
+    assert re.fullmatch(r"suivi-config-[a-z0-9]{10}", config["metadata"]["name"]), "pods roll on a change"
+    assert config["data"] == suivi_config()
+    assert set(re.findall(r"suivi-config[-a-z0-9]*", others)) == {config["metadata"]["name"]}
     for doc in rendered:
         if doc["kind"] in ("Deployment", "StatefulSet"):
             for container in doc["spec"]["template"]["spec"]["containers"]:
@@ -814,7 +824,7 @@ def test_services_keep_idle_connections_longer_than_the_proxies(nginx, compose, 
     """The proxy, never the service, closes an idle connection: otherwise the proxy may send a
     request on a connection the service is closing at that moment, and it fails."""
     proxies = [INGRESS_NGINX_KEEPALIVE_SECONDS, *nginx_keepalive_timeouts(nginx)]
-    config = k8s[("ConfigMap", "suivi-config")]["data"]
+    config = suivi_config()
     for env in (config, env_of(compose["services"]["commitments"])):
         assert int(env["SUIVI_HTTP_KEEP_ALIVE_SECONDS"]) > max(proxies)
         assert int(env["SUIVI_HTTP_GRACEFUL_SHUTDOWN_SECONDS"]) > 0
@@ -828,7 +838,7 @@ def test_service_pods_leave_the_endpoints_then_drain(k8s, name):
     assert command[0] == "sleep"
     pre_stop = int(command[1])
     assert pre_stop >= 5, "time for the endpoint removal to reach kube-proxy and the Ingress"
-    graceful = int(k8s[("ConfigMap", "suivi-config")]["data"]["SUIVI_HTTP_GRACEFUL_SHUTDOWN_SECONDS"])
+    graceful = int(suivi_config()["SUIVI_HTTP_GRACEFUL_SHUTDOWN_SECONDS"])
     # Then the consumers and the outbox relay stop: at least 10 s for them.
     assert pod["terminationGracePeriodSeconds"] >= pre_stop + graceful + 10
 
@@ -927,7 +937,7 @@ def test_the_stream_fits_in_the_file_store_which_fits_on_the_volume(compose, k8s
     [claim] = k8s[("StatefulSet", "nats")]["spec"]["volumeClaimTemplates"]
     volume = byte_size(claim["spec"]["resources"]["requests"]["storage"])
     assert max_file_store <= 0.85 * volume, "headroom for RAFT logs and consumer state"
-    for env in (k8s[("ConfigMap", "suivi-config")]["data"], env_of(compose["services"]["commitments"])):
+    for env in (suivi_config(), env_of(compose["services"]["commitments"])):
         # One copy of the stream per node (3 replicas on 3 nodes).
         assert byte_size(env["SUIVI_STREAM_MAX_BYTES"]) < max_file_store
         assert float(env["SUIVI_STREAM_MAX_AGE_DAYS"]) > 0
@@ -955,7 +965,7 @@ def test_services_believe_forwarded_headers_from_nginx_only(compose, k8s):
     address = ipaddress.ip_address(proxy)
     assert address in ipaddress.ip_network(network["subnet"])
     assert address not in ipaddress.ip_network(network["ip_range"]), "no other container can take it"
-    assert k8s[("ConfigMap", "suivi-config")]["data"]["SUIVI_FORWARDED_ALLOW_IPS"] != "*"
+    assert suivi_config()["SUIVI_FORWARDED_ALLOW_IPS"] != "*"
 
 
 # --- Watching: scraping, alerts, dashboard -------------------------------------------
