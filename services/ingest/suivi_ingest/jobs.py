@@ -283,12 +283,13 @@ class JobWorker:
             raise JobFailed(str(exc)) from None
         if not fetched.body:
             raise JobFailed(f"The document at {url} is empty.")
+        content_type = fetched.content_type or None
         name = service.filename_from_url(fetched.url)
         stem, ext = os.path.splitext(name)
         if ext.lower() not in ALLOWED_EXTENSIONS:  # 'page.php', 'example.org': go by the content instead
             name = stem or "document"
         try:
-            name, fmt = classify(fetched.body, name, fetched.content_type or None)
+            name, fmt = classify(fetched.body, name, content_type)
         except UnsupportedType as exc:
             raise JobFailed(f"{exc.message} (fetched from {url})") from None
         async with transaction(self.sessions) as session:
@@ -298,7 +299,7 @@ class JobWorker:
                 token,
                 data=fetched.body,
                 filename=name,
-                content_type=fetched.content_type or None,
+                content_type=content_type,
                 fmt=fmt,
             )
         if twin is not None:
@@ -307,7 +308,7 @@ class JobWorker:
                 "which holds its commitments.",
                 duplicate_of=twin.id,
             )
-        return fetched.body, name, fetched.content_type or None
+        return fetched.body, name, content_type
 
     async def _succeed(self, document_id: int, token: str, outcome: dict) -> None:
         async with transaction(self.sessions) as session:
