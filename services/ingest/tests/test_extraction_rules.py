@@ -409,3 +409,14 @@ def test_french_third_person_operative_paragraphs(ex):
         ("§7", "call"),
         ("§8", "call"),  # the closing « et décide d'inscrire … » is procedural
     ]
+
+
+def test_recurring_marker_lines_are_not_running_titles(ex):
+    # « (a) » alone on its line in every list of a long resolution is a marker, not page furniture
+    paragraphs = []
+    for n in range(1, 5):
+        paragraphs.append(
+            f"{n}.\nCalls upon Member States, in area {n}:\n\n(a)\nTo publish open data on topic {n};\n"
+        )
+    items = ex.extract("The General Assembly,\n\n" + "\n".join(paragraphs), "res.txt", "en")
+    assert [i.locator for i in items] == ["§1 (a)", "§2 (a)", "§3 (a)", "§4 (a)"]

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 
 # --- line classification ----------------------------------------------------------------
@@ -148,14 +147,17 @@ def classify_lines(lines: list[Line]) -> None:
 def _running_lines(lines: list[Line]) -> set[str]:
     """Running headers and footers: short lines repeated on many pages, or on every page
     next to the page furniture (a running title over two lines, in a short document)."""
-    counts = Counter(ln.text for ln in lines if ln.text and len(ln.text) < 80)
+    where: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.text and len(ln.text) < 80:
+            where.setdefault(ln.text, []).append(i)
     out = set()
-    for t, n in counts.items():
-        if _MARK_LINE.match(t):
-            continue
-        if n >= 3 and not _looks_like_content(t):
+    for t, places in where.items():
+        if len(places) < 2 or _MARK_LINE.match(t) or _MARKER_ONLY.match(t):
+            continue  # « (Adopté) » and « (a) » alone on their line recur, and are content
+        if len(places) >= 3 and not _looks_like_content(t):
             out.add(t)
-        elif n >= 2 and all(_near_furniture(lines, i) for i, ln in enumerate(lines) if ln.text == t):
+        elif all(_near_furniture(lines, i) for i in places):
             out.add(t)
     return out
 
