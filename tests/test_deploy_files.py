@@ -415,15 +415,23 @@ def nginx_binary() -> str:
     return binary
 
 
-def render_nginx(directory: Path, upstream: str = "127.0.0.1:8000", listen: str | None = None) -> Path:
+def render_nginx(
+    directory: Path,
+    upstream: str = "127.0.0.1:8000",
+    listen: str | None = None,
+    replicas: dict[str, list[str]] | None = None,
+) -> Path:
     """The UI image's nginx configuration as Debian's nginx runs it: every service at
-    `upstream` (an address: nothing to resolve), files and temp paths in `directory`."""
+    `upstream` (an address: nothing to resolve) or at its `replicas`, files and temp paths
+    in `directory`."""
     binary = nginx_binary()
     version = subprocess.run([binary, "-v"], capture_output=True, text=True).stderr
     major, minor, patch = map(int, re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", version).groups())
     text = NGINX_TEMPLATE.read_text(encoding="utf-8").replace("${NGINX_LOCAL_RESOLVERS}", "127.0.0.11")
     for name in SERVICES:
-        text = text.replace("${SUIVI_" + name.upper() + "_UPSTREAM}", upstream)
+        servers = (replicas or {}).get(name, [upstream])
+        # `server A resolve;` becomes `server A; server B resolve;`: one line per replica.
+        text = text.replace("${SUIVI_" + name.upper() + "_UPSTREAM}", "; server ".join(servers))
     if (major, minor, patch) < (1, 27, 3):
         text = text.replace(" resolve;", ";")  # older nginx has no `resolve` on upstream servers
     if listen:
@@ -1116,3 +1124,118 @@ def test_alerts_fire_on_errors_and_on_a_stuck_outbox(tmp_path):
         [promtool(), "test", "rules", "tests.yml"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- A rolling restart behind nginx ----------------------------------------------------
+
+
+class Load:
+    """Clients reading and writing through nginx until stopped; every answer that is not 2xx,
+    and every request that fails outright, is a failure."""
+
+    def __init__(self, url: str, token: dict[str, str], readers: int = 2, writers: int = 2):
+        import threading
+
+        self.url, self.token = url, token
+        self.stop = threading.Event()
+        self.counts = {"requests": 0, "failures": 0}
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        kinds = ["read"] * readers + ["write"] * writers
+        self.threads = [threading.Thread(target=self.run, args=(kind, n)) for n, kind in enumerate(kinds)]
+
+    def run(self, kind: str, number: int) -> None:
+        import httpx
+
+        with httpx.Client(base_url=self.url, headers=self.token, timeout=30) as client:
+            sent = 0
+            while not self.stop.is_set():
+                sent += 1
+                try:
+                    if kind == "read":
+                        response = client.get("/api/commitments", params={"range": "[0,9]"})
+                    else:
+                        text = f"Nous nous engageons à publier le rapport {number}-{sent} d'ici 2030."
+                        response = client.post("/api/commitments", json={"text": text})
+                    failed = not response.is_success
+                    error = f"{kind} {response.status_code} {response.text[:200]}"
+                except httpx.HTTPError as exc:
+                    failed, error = True, f"{kind} {exc!r}"
+                with self.lock:
+                    self.counts["requests"] += 1
+                    if failed:
+                        self.counts["failures"] += 1
+                        self.errors.append(error)
+
+    def __enter__(self) -> Load:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(60)
+
+
+def test_a_rolling_restart_behind_nginx_fails_no_request(nats_server, postgres_cluster, tmp_path):
+    """Acceptance 1, for commitments: two replicas on PostgreSQL behind Debian's nginx with
+    the Compose configuration, each restarted in turn as a Kubernetes rollout does it — out
+    of the upstreams first (the endpoint removal, here an nginx reload), a pause (preStop),
+    SIGTERM, a new process, back in — under reads and writes: not one request fails."""
+    import time
+    import uuid
+
+    import httpx
+    from suivi_kit.nats_server import free_port
+    from suivi_kit.testing import ServiceProcess, start_all
+
+    env = {
+        "SUIVI_NATS_URL": nats_server.url,
+        "SUIVI_DATABASE_URL": postgres_cluster.create_database(f"roll_{uuid.uuid4().hex[:10]}"),
+        "SUIVI_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "SUIVI_DATA_DIR": str(tmp_path),
+    }
+    replicas = [ServiceProcess("commitments", env, tmp_path, name=f"commitments-{n}") for n in range(2)]
+    start_all(replicas)
+    port = free_port()
+
+    def route_to(processes: list) -> None:
+        render_nginx(
+            tmp_path, listen=f"127.0.0.1:{port}", replicas={"commitments": [p.url[7:] for p in processes]}
+        )
+
+    route_to(replicas)
+    nginx = subprocess.Popen(
+        [nginx_binary(), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"]
+    )
+    reload = [nginx_binary(), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-s", "reload"]
+    try:
+        wait_for_port(port, nginx)
+        url = f"http://127.0.0.1:{port}"
+        login = httpx.post(f"{url}/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD})
+        token = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        with Load(url, token) as load:
+            time.sleep(3)
+            for index in range(len(replicas)):
+                old = replicas[index]
+                route_to([p for p in replicas if p is not old])
+                subprocess.run(reload, check=True, timeout=30)
+                time.sleep(2)  # preStop: the proxies stop sending to it first
+                old.process.send_signal(15)
+                old.process.wait(60)
+                new = ServiceProcess("commitments", env, tmp_path, name=f"commitments-{index}-new")
+                new.port, new.url = old.port, old.url
+                start_all([new])
+                replicas[index] = new
+                route_to(replicas)
+                subprocess.run(reload, check=True, timeout=30)
+                time.sleep(2)
+        print(f"rolling restart of 2 replicas behind nginx: {load.counts}")
+        assert load.counts["requests"] > 50
+        assert load.counts["failures"] == 0, load.errors[:10]
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+        for process in replicas:
+            process.stop()
