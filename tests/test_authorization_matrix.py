@@ -12,6 +12,8 @@ origins, and the security headers of the UI.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -440,8 +442,8 @@ async def test_the_one_origin_describes_its_api_and_refuses_unknown_api_paths(se
 
 
 async def test_a_deleted_account_loses_access(services):
-    """The commitments service, which owns the accounts, refuses the token of a deleted account.
-    (ingest and notify verify tokens alone: there a token lives until it expires.)"""
+    """The commitments service, which owns the accounts, refuses the token of a deleted account
+    (every service does: see the test below)."""
     client = services["commitments"]
     admin = auth("admin", "admin")
     created = await client.post(
@@ -455,3 +457,51 @@ async def test_a_deleted_account_loses_access(services):
     assert (await client.delete(f"/api/users/{created.json()['id']}", headers=admin)).status_code == 200
     response = await client.post("/api/commitments", json={"text": "Nous partons."}, headers=token)
     assert response.status_code == 401, response.text
+
+
+CHANGES = {  # how an administrator ends an account's sessions
+    "disabled": lambda client, user_id, admin: client.put(f"/api/users/{user_id}", json={"active": False}, headers=admin),
+    "deleted": lambda client, user_id, admin: client.delete(f"/api/users/{user_id}", headers=admin),
+    "demoted": lambda client, user_id, admin: client.put(f"/api/users/{user_id}", json={"role": "viewer"}, headers=admin),
+    "password changed": lambda client, user_id, admin: client.put(
+        f"/api/users/{user_id}", json={"password": "a-new-password-2"}, headers=admin
+    ),
+}  # fmt: skip
+ADMIN_READS = {"commitments": "/api/users", "ingest": "/api/documents", "notify": "/api/subscriptions"}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+async def test_an_account_change_ends_its_sessions_on_every_service_within_a_second(services, change):
+    """Issue 15, items 1 and 2: the old token of a disabled, deleted, demoted admin, or of one
+    whose password changed, is refused by commitments, ingest and notify, within 1 s."""
+    commitments, admin = services["commitments"], auth("admin", "admin")
+    name = f"leaving-{change.replace(' ', '-')}"
+    created = await commitments.post(
+        "/api/users", json={"username": name, "password": "leaver-pass-1", "role": "admin"}, headers=admin
+    )
+    assert created.status_code == 201, created.text
+    login = await commitments.post("/api/auth/login", json={"username": name, "password": "leaver-pass-1"})
+    token = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    for service, path in ADMIN_READS.items():
+        assert (await services[service].get(path, headers=token)).status_code == 200, service
+
+    assert (await CHANGES[change](commitments, created.json()["id"], admin)).status_code == 200
+    changed_at = time.monotonic()
+    refused: dict[str, float] = {}
+    while len(refused) < len(ADMIN_READS) and time.monotonic() - changed_at < 1.0:
+        for service, path in ADMIN_READS.items():
+            if (
+                service not in refused
+                and (await services[service].get(path, headers=token)).status_code == 401
+            ):
+                refused[service] = time.monotonic() - changed_at
+        await asyncio.sleep(0.01)
+    assert set(refused) == set(ADMIN_READS), f"still accepted after 1 s by {set(ADMIN_READS) - set(refused)}"
+    print(f"{change}: refused after " + ", ".join(f"{s} {t * 1000:.0f} ms" for s, t in refused.items()))
+    if change == "password changed":  # a new login works, with the new password only
+        again = await commitments.post(
+            "/api/auth/login", json={"username": name, "password": "a-new-password-2"}
+        )
+        fresh = {"Authorization": f"Bearer {again.json()['access_token']}"}
+        for service, path in ADMIN_READS.items():
+            assert (await services[service].get(path, headers=fresh)).status_code == 200, service

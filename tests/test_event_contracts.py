@@ -24,6 +24,7 @@ from suivi_contracts.consumers import (
 )
 from suivi_contracts.events import (
     PAYLOADS,
+    AccountChanged,
     CommitmentCreated,
     CommitmentDeadlineDue,
     CommitmentDeleted,
@@ -137,6 +138,11 @@ EXAMPLES: dict[str, tuple[str, str | int, EventPayload]] = {
         7,
         WebhookTest(subscription_id=7, message="A test event from Suivi."),
     ),
+    subjects.ACCOUNT_CHANGED: (
+        "/suivi/commitments",
+        3,
+        AccountChanged(user_id=3, revision=1_795_000_000_000_000),
+    ),
 }
 
 
@@ -172,7 +178,7 @@ async def _pull_all(js, consumer: Consumer, expected: int) -> list:
 
 
 def test_there_is_an_example_and_a_model_for_every_event_type():
-    assert set(EXAMPLES) == set(PAYLOADS) == set(subjects.EVENT_TYPES)
+    assert set(EXAMPLES) == set(PAYLOADS) == set(subjects.EVENT_TYPES + subjects.INTERNAL_EVENT_TYPES)
     for event_type, (_source, _subject, payload) in EXAMPLES.items():
         assert type(payload) is PAYLOADS[event_type]
 

@@ -33,7 +33,7 @@ INGEST_COMMITMENT_LINKS = Consumer(
 NOTIFY_FAN_OUT = Consumer(
     durable="notify",
     subject="suivi.>",
-    handles=tuple(t for t in subjects.EVENT_TYPES if t != subjects.WEBHOOK_TEST),
+    handles=tuple(t for t in subjects.EVENT_TYPES if t != subjects.WEBHOOK_TEST),  # never the internal ones
 )
 
 CONSUMERS = (COMMITMENTS_EXTRACTED, INGEST_COMMITMENT_LINKS, NOTIFY_FAN_OUT)

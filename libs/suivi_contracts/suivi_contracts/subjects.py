@@ -15,6 +15,9 @@ COMMITMENT_DEADLINE_DUE = "suivi.commitment.deadline_due"
 DIGEST_WEEKLY = "suivi.digest.weekly"
 SUBSCRIPTION_DISABLED = "suivi.subscription.disabled"
 WEBHOOK_TEST = "suivi.webhook.test"
+# An account was disabled, deleted, given another role or a new password: every service
+# refuses the tokens issued to it before. Internal: never delivered to webhook subscribers.
+ACCOUNT_CHANGED = "suivi.account.changed"
 
 EVENT_TYPES = (
     DOCUMENT_INGESTED,
@@ -31,3 +34,6 @@ EVENT_TYPES = (
     SUBSCRIPTION_DISABLED,
     WEBHOOK_TEST,
 )
+# Published on the stream like the others, but for the services only: notify neither stores
+# nor delivers them, and the subscription form does not offer them.
+INTERNAL_EVENT_TYPES = (ACCOUNT_CHANGED,)

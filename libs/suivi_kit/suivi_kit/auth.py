@@ -44,6 +44,7 @@ class Principal:
     username: str
     role: str
     user_id: int | None = None  # set in tokens issued at login; absent in service tokens
+    revision: int = 0  # the account's revision when the token was issued (revocation.py)
 
     def can(self, role: str) -> bool:
         return _RANK[self.role] >= _RANK[role]
@@ -55,6 +56,7 @@ def issue_token(
     secret: str | None = None,
     ttl_minutes: int | None = None,
     user_id: int | None = None,
+    revision: int | None = None,
 ) -> str:
     settings = get_settings()
     now = utcnow()
@@ -66,6 +68,8 @@ def issue_token(
     }
     if user_id is not None:
         claims["uid"] = user_id
+    if revision is not None:
+        claims["rev"] = revision
     return jwt.encode(claims, secret or settings.secret_key, algorithm=_ALGORITHM)
 
 
@@ -89,9 +93,12 @@ def _verified(token: str, secret: str) -> tuple[Principal, float]:
     role = claims.get("role")
     if role not in _RANK or not claims.get("sub"):
         raise Unauthorized("Invalid authentication token.")
-    user_id = claims.get("uid")
+    user_id, revision = claims.get("uid"), claims.get("rev")
     principal = Principal(
-        username=claims["sub"], role=role, user_id=user_id if isinstance(user_id, int) else None
+        username=claims["sub"],
+        role=role,
+        user_id=user_id if isinstance(user_id, int) else None,
+        revision=revision if isinstance(revision, int) else 0,
     )
     return principal, float(claims["exp"])
 

@@ -15,8 +15,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
+from suivi_contracts import subjects
+from suivi_contracts.events import AccountChanged
 from suivi_kit import db, messaging
 from suivi_kit.outbox import OutboxRelay
+from suivi_kit.revocation import AccountRevisions
 from suivi_kit.settings import Settings
 from suivi_kit.web import create_service_app
 
@@ -52,6 +55,11 @@ def create_app(settings: Settings) -> FastAPI:
         state["nats"] = client
         js = client.jetstream()
         await messaging.ensure_stream(js, settings.stream_replicas, **settings.stream_limits)
+        revisions = AccountRevisions(
+            subjects.ACCOUNT_CHANGED, AccountChanged.revision_of, settings.token_ttl_minutes
+        )
+        await revisions.start(js)
+        app.state.check_account = revisions.check  # tokens of changed accounts are refused here too
 
         # The relay reads, publishes, then writes: on SQLite it must hold the write lock from the
         # start, or a job committing meanwhile makes its write fail ("database is locked").
@@ -91,6 +99,7 @@ def create_app(settings: Settings) -> FastAPI:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await jobs.close()
+            await revisions.stop()
             with contextlib.suppress(Exception):
                 await relay.publish_pending(js)
             with contextlib.suppress(Exception):

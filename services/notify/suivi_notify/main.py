@@ -8,9 +8,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from suivi_contracts import subjects
+from suivi_contracts.events import AccountChanged
 from suivi_kit.db import create_engine, migrate, ping, scrub_freed_space
 from suivi_kit.messaging import connect, ensure_stream
 from suivi_kit.outbox import OutboxRelay
+from suivi_kit.revocation import AccountRevisions
 from suivi_kit.settings import Settings
 from suivi_kit.web import create_service_app
 
@@ -47,6 +50,11 @@ def create_app(settings: Settings) -> FastAPI:
         nc = await connect(config.nats_servers, "notify")
         js = nc.jetstream()
         await ensure_stream(js, config.stream_replicas, **config.stream_limits)
+        revisions = AccountRevisions(
+            subjects.ACCOUNT_CHANGED, AccountChanged.revision_of, config.token_ttl_minutes
+        )
+        await revisions.start(js)
+        app.state.check_account = revisions.check  # tokens of changed accounts are refused here too
         sender = WebhookSender(
             config.webhook_timeout_seconds,
             config.allow_private_addresses,
@@ -84,6 +92,7 @@ def create_app(settings: Settings) -> FastAPI:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await sender.aclose()
+            await revisions.stop()
             try:
                 await nc.close()
             except Exception:  # closing a connection that is already gone

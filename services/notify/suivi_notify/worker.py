@@ -18,6 +18,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from prometheus_client import Counter, Histogram
+from suivi_contracts.subjects import INTERNAL_EVENT_TYPES
 from suivi_kit.events import STREAM, CloudEvent, utcnow
 
 from .config import NotifySettings
@@ -66,7 +67,12 @@ class FanOut:
         async with self._db.write() as session:
             fresh = await readmodel.record_inbox(session, CONSUMER, [item.event.id for item in unique])
             EVENTS.labels("duplicate").inc(len(events) - len(fresh))
-            todo = [item for item in unique if item.event.id in fresh]
+            # Internal announcements (account changes) are for the services, never for subscribers.
+            todo = [
+                item
+                for item in unique
+                if item.event.id in fresh and item.event.type not in INTERNAL_EVENT_TYPES
+            ]
             if not todo:
                 return 0
             EVENTS.labels("processed").inc(len(todo))

@@ -12,6 +12,7 @@ from typing import Any
 from .. import subjects
 from .base import EventPayload
 from .commitments import (
+    AccountChanged,
     CommitmentCreated,
     CommitmentDeleted,
     CommitmentPayload,
@@ -38,6 +39,7 @@ PAYLOADS: dict[str, type[EventPayload]] = {
     subjects.DIGEST_WEEKLY: DigestWeekly,
     subjects.SUBSCRIPTION_DISABLED: SubscriptionDisabled,
     subjects.WEBHOOK_TEST: WebhookTest,
+    subjects.ACCOUNT_CHANGED: AccountChanged,
 }
 
 
@@ -49,6 +51,7 @@ def parse_payload(event_type: str, data: Any) -> EventPayload:
 
 __all__ = [
     "PAYLOADS",
+    "AccountChanged",
     "CommitmentCreated",
     "CommitmentDeadlineDue",
     "CommitmentDeleted",

@@ -104,3 +104,17 @@ class CommitmentStatusChanged(CommitmentPayload):
     evidence: list[EvidencePayload] = Field(default_factory=list)
     changed_by: str
     status_change_id: int
+
+
+class AccountChanged(EventPayload):
+    """An account changed so that its earlier tokens must stop working on every service: a
+    token of this account whose `rev` claim is below `revision` is refused."""
+
+    user_id: int
+    revision: int
+
+    @classmethod
+    def revision_of(cls, data: dict) -> tuple[int, int]:
+        """(user id, revision) of an announcement's data; raises ValueError when it breaks the contract."""
+        payload = cls.model_validate(data)
+        return payload.user_id, payload.revision

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
 from suivi_kit.db_types import UTCDateTime
 from suivi_kit.events import utcnow
@@ -20,6 +21,11 @@ class User(SQLModel, table=True):
     active: bool = True
     failed_logins: int = 0
     locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # Raised (to a time in microseconds, so a re-created account never reuses an old value) on
+    # every change that must end the account's sessions; tokens carry it (suivi_kit.revocation).
+    revision: int = Field(
+        default_factory=lambda: time.time_ns() // 1000, sa_column=Column(BigInteger, nullable=False)
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 

@@ -61,7 +61,7 @@ async def count_users(session: AsyncSession) -> int:
     return (await session.execute(select(func.count()).select_from(User))).scalar_one()
 
 
-ACCOUNT = select(User.username, User.role, User.active).where(User.id == bindparam("id"))
+ACCOUNT = select(User.username, User.role, User.active, User.revision).where(User.id == bindparam("id"))
 
 
 async def account(connection: AsyncConnection, user_id: Any) -> Row | None:

@@ -3,15 +3,20 @@ unit of work and writes its audit entry there."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_contracts import subjects
+from suivi_contracts.events import AccountChanged
 from suivi_kit.auth import Principal, hash_password, issue_token, verify_password
 from suivi_kit.errors import AppError, Conflict, Invalid, NotFound, Unauthorized
-from suivi_kit.events import utcnow
+from suivi_kit.events import new_event, utcnow
+from suivi_kit.outbox import add_event
 from suivi_kit.settings import Settings
 
+from ..events import SOURCE
 from . import repository
 from .audit import Actor, audit
 from .models import User
@@ -56,6 +61,7 @@ async def update_user(session: AsyncSession, user_id: int, data: UserUpdate, act
         raise Invalid(
             "You cannot demote or deactivate yourself.", errors={"role": "not for your own account"}
         )
+    revokes = bool(data.password) or (data.role not in (None, user.role)) or data.active is False
     if data.password:
         user.password_hash = hash_password(data.password)
         user.failed_logins, user.locked_until = 0, None
@@ -63,14 +69,25 @@ async def update_user(session: AsyncSession, user_id: int, data: UserUpdate, act
         user.role = data.role
     if data.active is not None:
         user.active = data.active
+    if revokes:
+        _end_sessions(session, user)
     audit(session, actor, "update", "users", user.id, fields=sorted(data.model_fields_set))
     return user
+
+
+def _end_sessions(session: AsyncSession, user: User) -> None:
+    """Every token issued to `user` so far stops working, on every service: the revision
+    rises, and the outbox announces it in this transaction."""
+    user.revision = max(user.revision + 1, time.time_ns() // 1000)
+    payload = AccountChanged(user_id=user.id, revision=user.revision)  # type: ignore[arg-type]
+    add_event(session, new_event(subjects.ACCOUNT_CHANGED, SOURCE, user.id, payload))
 
 
 async def delete_user(session: AsyncSession, user_id: int, actor: Actor) -> User:
     user = await get_user(session, user_id)
     if user.username == actor.username:
         raise Invalid("You cannot delete your own account.")
+    _end_sessions(session, user)
     await session.delete(user)
     audit(session, actor, "delete", "users", user_id)
     return user
@@ -97,12 +114,20 @@ async def login(
         return None
     user.failed_logins, user.locked_until = 0, None
     audit(session, Actor(user.username, remote_addr), "login", "users", user.id)
-    token = issue_token(user.username, user.role, settings.secret_key, settings.token_ttl_minutes, user.id)
+    token = issue_token(
+        user.username, user.role, settings.secret_key, settings.token_ttl_minutes, user.id, user.revision
+    )
     return LoginResponse(access_token=token, role=user.role, username=user.username)
 
 
 async def check_account(connection: AsyncConnection, principal: Principal) -> None:
     """A token stays good only while its account exists, is active and keeps name and role."""
     user = await repository.account(connection, principal.user_id)
-    if user is None or not user.active or user.role != principal.role or user.username != principal.username:
+    if (
+        user is None
+        or not user.active
+        or user.role != principal.role
+        or user.username != principal.username
+        or principal.revision < user.revision
+    ):
         raise Unauthorized("This account was removed, disabled or changed; please log in again.")
