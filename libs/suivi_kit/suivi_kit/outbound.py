@@ -60,7 +60,8 @@ class RefusedAddress(Exception):
 @dataclass(frozen=True)
 class WebURL:
     """An http(s) URL in normal form: lower-case scheme and host (IDNA A-labels), no default
-    port, a path that starts with '/', non-ASCII and stray characters percent-encoded."""
+    port, a path that starts with '/' and has no dot segments, non-ASCII and stray characters
+    percent-encoded."""
 
     scheme: str
     host: str  # a name, or an IP address without brackets
@@ -134,7 +135,7 @@ def _parse(raw: str) -> WebURL:
         scheme=scheme,
         host=host,
         port=None if port == DEFAULT_PORTS[scheme] else port,
-        path=_encode(parts.path) or "/",
+        path=_remove_dot_segments(_encode(parts.path)),
         query=_encode(parts.query),
         fragment=_encode(parts.fragment),
         ip=ip,
@@ -205,6 +206,21 @@ def _ipv6(text: str) -> tuple[str, IPAddress]:
     if any(ip in network for network in _NAT64):
         raise BadURL(f"[{text}] is a NAT64 address (an IPv4 address written as IPv6).")
     return str(ip), ip
+
+
+def _remove_dot_segments(path: str) -> str:
+    """'/a/./b/../c' is '/a/c' (RFC 3986 5.2.4), as the clients send it."""
+    segments = path.split("/")
+    kept: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            if len(kept) > 1:
+                kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    if segments[-1] in (".", ".."):
+        kept.append("")  # '/a/..' is '/', a directory
+    return "/".join(kept) or "/"
 
 
 def _encode(part: str) -> str:

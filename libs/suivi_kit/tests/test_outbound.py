@@ -7,9 +7,13 @@ import ipaddress
 import re
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
+import yarl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from suivi_kit.outbound import BadURL, FetchFailed, RefusedAddress, fetch, is_public, parse_url, pin
-from suivi_kit.settings import Settings
+from suivi_kit.settings import Settings as SuiviSettings
 
 # Each of these is refused whatever SUIVI_ALLOW_PRIVATE_ADDRESSES says.
 UNREADABLE = {
@@ -65,6 +69,8 @@ def test_what_cannot_be_read_one_way_only_is_refused(url, allow_private):
         ("http://example.org/%7Ea%2fb%zz<>", "http://example.org/%7Ea%2fb%25zz%3C%3E"),
         ("http://[2001:DB8:0::1]:8443/", "http://[2001:db8::1]:8443/"),
         ("http://93.184.216.34/", "http://93.184.216.34/"),
+        ("http://example.org/a/./b/../c/..?x=/../", "http://example.org/a/?x=/../"),
+        ("http://example.org/..", "http://example.org/"),
     ],
 )
 def test_urls_are_kept_in_one_normal_form(url, normal):
@@ -213,10 +219,39 @@ def test_the_setting_keeps_its_old_name_for_one_release(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no .env file
     monkeypatch.setenv("SUIVI_WEBHOOK_ALLOW_PRIVATE", "1")
     with pytest.warns(FutureWarning, match="SUIVI_ALLOW_PRIVATE_ADDRESSES"):
-        assert Settings().allow_private_addresses is True
+        assert SuiviSettings().allow_private_addresses is True
     monkeypatch.setenv("SUIVI_ALLOW_PRIVATE_ADDRESSES", "0")
     with pytest.warns(FutureWarning):
-        assert Settings().allow_private_addresses is False
+        assert SuiviSettings().allow_private_addresses is False
     monkeypatch.delenv("SUIVI_WEBHOOK_ALLOW_PRIVATE")
     monkeypatch.setenv("SUIVI_ALLOW_PRIVATE_ADDRESSES", "1")
-    assert Settings().allow_private_addresses is True
+    assert SuiviSettings().allow_private_addresses is True
+
+
+# Random text where a host, a port, a path or a query would be: whatever parse_url accepts, its
+# normal form is read the same way by the clients that send (httpx, aiohttp's yarl) and by
+# parse_url itself, so the address checked is the address connected to.
+_PIECES = st.text(alphabet="ab7f0x.:-_[]%@/?#=&+~'é€ü", max_size=24) | st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=24
+)
+
+
+@given(_PIECES, _PIECES)
+@settings(max_examples=300, deadline=None)
+def test_a_normal_form_is_read_the_same_way_by_every_client(first, second):
+    for raw in (
+        f"http://{first}/{second}",
+        f"https://example.org:{first}/{second}",
+        f"http://a.b/{first}?{second}",
+    ):
+        try:
+            url = parse_url(raw, allow_private=True)
+        except BadURL:
+            continue
+        normal = str(url)
+        assert str(parse_url(normal, allow_private=True)) == normal
+        seen = httpx.URL(normal)
+        assert (seen.scheme, seen.raw_host.decode(), seen.port) == (url.scheme, url.host, url.port)
+        assert seen.raw_path.decode() == url.target
+        other = yarl.URL(normal, encoded=True)
+        assert (other.raw_host, other.explicit_port, other.raw_path_qs) == (url.host, url.port, url.target)
