@@ -1028,7 +1028,24 @@ def test_the_service_monitor_scrapes_every_service(k8s):
         assert endpoint["port"] in {port["name"] for port in k8s[("Service", name)]["spec"]["ports"]}
     assert endpoint["path"] == "/metrics"
     kustomization = load_yaml(MONITORING_DIR / "kustomization.yaml")
-    assert sorted(kustomization["resources"]) == ["prometheusrule.yaml", "servicemonitor.yaml"]
+    assert sorted(kustomization["resources"]) == [
+        "networkpolicy.yaml",
+        "prometheusrule.yaml",
+        "servicemonitor.yaml",
+    ]
+
+
+def test_prometheus_may_reach_the_metrics_port(k8s):
+    import kubernetes_validate
+
+    policy = load_yaml(MONITORING_DIR / "networkpolicy.yaml")
+    kubernetes_validate.validate(policy, kubernetes_validate.latest_version(), strict=True)
+    assert policy["spec"]["podSelector"] == k8s[("NetworkPolicy", "services")]["spec"]["podSelector"]
+    [rule] = policy["spec"]["ingress"]
+    [port] = rule["ports"]
+    for name in SERVICES:
+        annotations = k8s[("Deployment", name)]["spec"]["template"]["metadata"]["annotations"]
+        assert port["port"] == int(annotations["prometheus.io/port"])
 
 
 def test_alerts_and_dashboard_use_only_metrics_the_services_export():
