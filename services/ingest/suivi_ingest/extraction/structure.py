@@ -42,6 +42,11 @@ _NUM_PARA = re.compile(r"^(\[?)(\d{1,3})(\.?)(?:\s+|\t)(?=\S)")
 _SUB_ITEM = re.compile(r"^(\[?)(\(?(?:[a-z]|[ivx]{1,6})\))(?:\s+|\t)(?=\S)")  # label as written
 _BULLET = re.compile(r"^(?:[-*•‣◦▪▫●○■□–—➢➤✓✔►]|\d{1,2}\))(?:\s+|\t)(?=\S)")
 _MARKER_ONLY = re.compile(r"^\[?(?:\d{1,3}\.|\(?(?:[a-z]|[ivx]{1,6})\))$")
+_MONTH = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\s+\d{4}\b",
+    re.I,
+)
 _FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[a-z]|\*{1,3})\s+(?=\S)")
 _TERMINAL = re.compile(r"[.;:!?»\"”)\]]\s*$")
 _MARK_LINE = re.compile(r"^\(\s*(?:adopt|agreed|approuv|convenu)[^)]{0,20}\)\s*\.?$", re.I)
@@ -231,6 +236,8 @@ def _numbered_paragraph(lines: list[Line], i: int, t: str, shift: int, st: _Read
     short_title = _is_title_text(rest) and _next_is_block_start(lines, i) and not st.marker
     if not seq_ok or short_title or not (dotted or rest[:1].isupper() or rest[:1] in '«"['):
         return False
+    if not dotted and _MONTH.match(rest):
+        return False  # « 14 October 2025 », the date under a document's symbol
     ln.kind, ln.label = "para", str(n)
     ln.body_start = ln.start + max(0, m.end() - shift)
     st.last_num = n
