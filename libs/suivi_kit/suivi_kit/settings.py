@@ -50,7 +50,8 @@ class Settings(BaseSettings):
     webhook_disable_after_days: float = 5.0
     # Outbox rows are deleted this long after they were published (0: kept forever).
     outbox_retention_days: float = 7.0
-    login_max_failures: int = 5
+    login_max_failures: int = 5  # failed logins of one name from one address before a lockout
+    login_max_failures_per_address: int = 20  # of any names, from one address
     login_lockout_seconds: int = 300
     # uvicorn: keep idle connections open longer than the proxies in front reuse them
     # (nginx's upstream keepalive_timeout and ingress-nginx's are 60 s), so that the proxy,

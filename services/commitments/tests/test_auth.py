@@ -1,5 +1,8 @@
 """Login, lockout and the first admin."""
 
+import time
+
+import httpx
 from suivi_kit.testing import auth
 
 
@@ -20,6 +23,47 @@ async def test_login_and_lockout(client):
         assert bad.status_code == 401
     locked = await client.post("/api/auth/login", json={"username": "mona", "password": "correct-horse-1"})
     assert locked.status_code == 429 and "try again" in locked.json()["message"]
+
+
+def from_address(client, address: str) -> httpx.AsyncClient:
+    """Another client of the same app, as seen from `address` (in-process: nothing is sent)."""
+    transport = httpx.ASGITransport(app=client.app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://suivi.test")
+
+
+async def failed_login_seconds(client, username: str) -> float:
+    started = time.perf_counter()
+    response = await client.post("/api/auth/login", json={"username": username, "password": "wrong-guess"})
+    assert response.status_code == 401
+    return time.perf_counter() - started
+
+
+async def test_an_unknown_name_fails_like_an_account_in_time_and_lockout(client):
+    known = sorted([await failed_login_seconds(client, "admin") for _ in range(3)])[1]
+    unknown = sorted([await failed_login_seconds(client, "nobody-here") for _ in range(3)])[1]
+    assert unknown > known / 2, f"unknown name {unknown * 1000:.0f} ms, account {known * 1000:.0f} ms"
+    for name in ("admin", "nobody-here"):  # 3 failures each so far; the 5th locks, for both alike
+        for _ in range(2):
+            await client.post("/api/auth/login", json={"username": name, "password": "wrong-guess"})
+        locked = await client.post("/api/auth/login", json={"username": name, "password": "adminpass1"})
+        assert locked.status_code == 429, (name, locked.text)
+
+
+async def test_failures_from_one_address_never_lock_an_account_out_for_another(client):
+    async with from_address(client, "203.0.113.7") as attacker, from_address(client, "198.51.100.9") as owner:
+        for _ in range(5):
+            await attacker.post("/api/auth/login", json={"username": "admin", "password": "wrong-guess"})
+        locked = await attacker.post("/api/auth/login", json={"username": "admin", "password": "adminpass1"})
+        assert locked.status_code == 429
+        ok = await owner.post("/api/auth/login", json={"username": "admin", "password": "adminpass1"})
+        assert ok.status_code == 200, ok.text
+        # many names from one address: the address itself is throttled
+        for attempt in range(20):
+            await attacker.post("/api/auth/login", json={"username": f"guess{attempt}", "password": "x"})
+        throttled = await attacker.post("/api/auth/login", json={"username": "fresh-name", "password": "x"})
+        assert throttled.status_code == 429
+        again = await owner.post("/api/auth/login", json={"username": "admin", "password": "adminpass1"})
+        assert again.status_code == 200
 
 
 async def test_first_admin_from_settings(client):

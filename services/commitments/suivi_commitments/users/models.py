@@ -19,14 +19,23 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: str = Field(max_length=20)
     active: bool = True
-    failed_logins: int = 0
-    locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     # Raised (to a time in microseconds, so a re-created account never reuses an old value) on
     # every change that must end the account's sessions; tokens carry it (suivi_kit.revocation).
     revision: int = Field(
         default_factory=lambda: time.time_ns() // 1000, sa_column=Column(BigInteger, nullable=False)
     )
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins of one key: a name tried from one address, or an address (service.login)."""
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=400)
+    failures: int = 0
+    locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
 class AuditEntry(SQLModel, table=True):

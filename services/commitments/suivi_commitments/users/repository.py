@@ -6,13 +6,13 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.listing import ListQuery
 
 from ..listing import page
-from .models import AuditEntry, User
+from .models import AuditEntry, LoginThrottle, User
 
 USER_FILTERS = {"id", "role", "active", "username"}
 USER_SORTS = {"id", "username", "role", "created_at", "active"}
@@ -51,6 +51,15 @@ async def user_by_folded_name(session: AsyncSession, username: str) -> User | No
     # does on both SQLite and PostgreSQL; the Python side folds whatever the name holds.
     statement = select(User).where(func.lower(User.username) == folded(username))
     return (await session.execute(statement)).scalars().first()
+
+
+async def throttles(session: AsyncSession, keys: list[str]) -> dict[str, LoginThrottle]:
+    rows = await session.execute(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))  # type: ignore[attr-defined]
+    return {row.key: row for row in rows.scalars().all()}
+
+
+async def forget_throttles(session: AsyncSession, prefix: str) -> None:
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.key.startswith(prefix)))  # type: ignore[attr-defined]
 
 
 async def user_by_name(session: AsyncSession, username: str) -> User | None:

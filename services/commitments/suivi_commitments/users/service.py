@@ -3,6 +3,8 @@ unit of work and writes its audit entry there."""
 
 from __future__ import annotations
 
+import functools
+import secrets
 import time
 from datetime import timedelta
 
@@ -19,7 +21,7 @@ from suivi_kit.settings import Settings
 from ..events import SOURCE
 from . import repository
 from .audit import Actor, audit
-from .models import User
+from .models import LoginThrottle, User
 from .schemas import LoginRequest, LoginResponse, UserCreate, UserUpdate
 
 
@@ -64,7 +66,7 @@ async def update_user(session: AsyncSession, user_id: int, data: UserUpdate, act
     revokes = bool(data.password) or (data.role not in (None, user.role)) or data.active is False
     if data.password:
         user.password_hash = hash_password(data.password)
-        user.failed_logins, user.locked_until = 0, None
+        await repository.forget_throttles(session, f"name:{repository.folded(user.username)}@")
     if data.role:
         user.role = data.role
     if data.active is not None:
@@ -93,31 +95,70 @@ async def delete_user(session: AsyncSession, user_id: int, actor: Actor) -> User
     return user
 
 
+@functools.cache
+def _no_account_hash() -> str:
+    """A hash of a password nobody has, verified when the name is no account: a failed login
+    costs the same time whether or not the account exists."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
 async def login(
     session: AsyncSession, credentials: LoginRequest, settings: Settings, remote_addr: str | None
 ) -> LoginResponse | None:
-    """A token, or None for wrong credentials. Repeated failures lock the account for a while,
-    so guessing passwords stays slow; the caller refuses only after its unit of work commits,
-    so that the failure count is kept."""
-    user = await repository.user_by_name(session, credentials.username)
+    """A token, or None for wrong credentials. Failures are counted per name tried from one
+    address, and per address: past the limits, that name from that address, or that
+    address, gets 429 for a while, so guessing stays slow, while someone else's failures
+    never lock an account out of its right password. Names that are no account count
+    alike, and cost the same time: nothing tells which names exist. The caller refuses only
+    after its unit of work commits, so that the counts are kept."""
     now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        wait = int((user.locked_until - now).total_seconds()) + 1
+    address = remote_addr or "unknown"
+    name_key = f"name:{repository.folded(credentials.username)}@{address}"
+    address_key = f"address:{address}"
+    counted = await repository.throttles(session, [name_key, address_key])
+    locked = [t.locked_until for t in counted.values() if t.locked_until is not None and t.locked_until > now]
+    if locked:
+        wait = int((max(locked) - now).total_seconds()) + 1
         raise AppError(f"Too many failed logins; try again in {wait} s.", 429)
-    if user is None or not user.active or not verify_password(user.password_hash, credentials.password):
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= settings.login_max_failures:
-                user.locked_until = now + timedelta(seconds=settings.login_lockout_seconds)
-                user.failed_logins = 0
-            audit(session, Actor(credentials.username, remote_addr), "login_failed", "users", user.id)
+    user = await repository.user_by_name(session, credentials.username)
+    matches = verify_password(user.password_hash if user else _no_account_hash(), credentials.password)
+    if user is None or not user.active or not matches:
+        lockout = timedelta(seconds=settings.login_lockout_seconds)
+        _count_failure(session, counted.get(name_key), name_key, settings.login_max_failures, now, lockout)
+        _count_failure(
+            session,
+            counted.get(address_key),
+            address_key,
+            settings.login_max_failures_per_address,
+            now,
+            lockout,
+        )
+        audit(
+            session,
+            Actor(credentials.username, remote_addr),
+            "login_failed",
+            "users",
+            user.id if user else None,
+        )
         return None
-    user.failed_logins, user.locked_until = 0, None
+    if name_key in counted:
+        await session.delete(counted[name_key])
     audit(session, Actor(user.username, remote_addr), "login", "users", user.id)
     token = issue_token(
         user.username, user.role, settings.secret_key, settings.token_ttl_minutes, user.id, user.revision
     )
     return LoginResponse(access_token=token, role=user.role, username=user.username)
+
+
+def _count_failure(
+    session: AsyncSession, row: LoginThrottle | None, key: str, limit: int, now, lockout: timedelta
+) -> None:
+    row = row or LoginThrottle(key=key)
+    row.failures += 1
+    if row.failures >= limit:
+        row.locked_until, row.failures = now + lockout, 0
+    row.updated_at = now
+    session.add(row)
 
 
 async def check_account(connection: AsyncConnection, principal: Principal) -> None:
