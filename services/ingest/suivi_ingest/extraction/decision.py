@@ -32,6 +32,7 @@ ACTOR_SUPPORT = 0.55  # « X soutient la prorogation », "will host"
 NOMINAL_ENABLING = 0.5  # « le renforcement … permettra »
 WEAK_NEED = 0.45  # « X est essentiel » (may only qualify)
 ANNOUNCEMENT = 0.45  # a named actor's future action
+INHERITED = 0.8  # at most, for a sub-item that inherits its lead-in's kind
 REPORTED_MISSION = 0.35  # reported speech kept because a mission topic is at stake
 
 

@@ -6,6 +6,7 @@ import re
 import threading
 from dataclasses import dataclass
 
+from . import decision as conf
 from . import nlp
 from .actors import find_actors
 from .deadlines import find_deadline
@@ -158,36 +159,15 @@ class Extractor:
         )
         authors = "states" if adopted_groups or any(b.kind == "para" for b in blocks) else "all_stakeholders"
         out: list[ExtractedCommitment] = []
-        for _ci, c in enumerate(cands):
+        for c in cands:
+            decided = _final_decision(c, cands, blocks, lang)
+            if decided is None:
+                continue
+            d, confidence = decided
             b = blocks[c.block]
-            d = c.decision
+            raw = b.text[c.start : c.end]
             lead = cands[c.lead] if c.role == "sub" and c.lead >= 0 else None
             lead_text = blocks[lead.block].text[lead.start : lead.end] if lead else ""
-            lead_d = lead.decision if lead else None
-            if c.role == "sub" and _DESCRIPTIVE_LEAD.search(lead_text):
-                continue
-            if c.role == "sub":
-                if lead_d is not None and not lead_d.reported and lead_d.kind != "priority":
-                    if d is None or d.kind == "priority" or not _own_clause(c, b):
-                        d = Decision(lead_d.kind, min(0.8, lead_d.confidence), trigger=0)
-                elif d is not None and d.kind == "priority" and lead is not None and _narrative(lead.toks):
-                    d = None
-            if d is None:
-                continue
-            raw = b.text[c.start : c.end]
-            if c.role == "lead" or raw.rstrip().endswith(":"):
-                if d.reported or d.relative or not _lead_says_more(c.toks, d):
-                    continue
-            if d.kind == "priority" and c.role == "sent" and len(raw.split()) > 60:
-                continue
-            confidence = d.confidence
-            conditional = bool(c.toks) and c.toks[min(d.trigger, len(c.toks) - 1)].mood == "Cnd"
-            if d.modal and not d.reported and _narrative_block(b.text, c.start, c.end, lang, conditional):
-                d.reported = True  # free indirect speech in a meeting summary
-            if d.reported and not d.announce:
-                if not strong_mission_topics(raw):
-                    continue
-                confidence = 0.35
             item_text, s_off, e_off = _clean_span(raw)
             if len(item_text.split()) < 3 and d.kind != "priority":
                 continue
@@ -222,6 +202,41 @@ class Extractor:
                 )
             )
         return out
+
+
+def _final_decision(
+    c: _Cand, cands: list[_Cand], blocks: list[Block], lang: str
+) -> tuple[Decision, float] | None:
+    """The decision an item is made from, and its confidence; None when it is no item.
+
+    A sub-item inherits its lead-in's kind unless it is a clause of its own; a lead-in is an
+    item of its own only when it says more than its trigger; reported speech is kept only
+    for an actor's announcement or a mission topic."""
+    b, d = blocks[c.block], c.decision
+    lead = cands[c.lead] if c.role == "sub" and c.lead >= 0 else None
+    if lead is not None:
+        lead_text, lead_d = blocks[lead.block].text[lead.start : lead.end], lead.decision
+        if _DESCRIPTIVE_LEAD.search(lead_text):
+            return None
+        if lead_d is not None and not lead_d.reported and lead_d.kind != "priority":
+            if d is None or d.kind == "priority" or not _own_clause(c, b):
+                d = Decision(lead_d.kind, min(conf.INHERITED, lead_d.confidence), trigger=0)
+        elif d is not None and d.kind == "priority" and _narrative(lead.toks):
+            d = None
+    if d is None:
+        return None
+    raw = b.text[c.start : c.end]
+    if c.role == "lead" or raw.rstrip().endswith(":"):
+        if d.reported or d.relative or not _lead_says_more(c.toks, d):
+            return None
+    if d.kind == "priority" and c.role == "sent" and len(raw.split()) > 60:
+        return None
+    conditional = bool(c.toks) and c.toks[min(d.trigger, len(c.toks) - 1)].mood == "Cnd"
+    if d.modal and not d.reported and _narrative_block(b.text, c.start, c.end, lang, conditional):
+        d.reported = True  # free indirect speech in a meeting summary
+    if d.reported and not d.announce:
+        return (d, conf.REPORTED_MISSION) if strong_mission_topics(raw) else None
+    return d, d.confidence
 
 
 _IMPERFECT_FORM = {
