@@ -33,6 +33,7 @@ FEATURES = (
     "section",  # strong cues in the heading the item stands under
     "subject",  # strong cues in the document's title
     "document",  # share of the document's paragraphs with a strong cue
+    "document_cued",  # the same, when the item or its lead-in has a cue of the topic
     "competition",  # how many other topics have strong cues in the item
 )
 MAX_TOPICS = 4
@@ -103,17 +104,20 @@ class DocumentTopics:
         section = heading.rsplit(" > ", 1)[-1]
         strong = {t: _count(_CUE_RE[t]["strong"], item) for t in TOPICS}
         competition = sum(1 for n in strong.values() if n)
+        weak = {t: _count(_CUE_RE[t]["weak"], item) for t in TOPICS}
+        lead_cues = {t: _count(_CUE_RE[t]["strong"], lead) for t in TOPICS}
         return {
             t: [
                 strong[t],
-                _count(_CUE_RE[t]["weak"], item),
+                weak[t],
                 _count(_CUE_RE[t]["negative"], item),
-                _count(_CUE_RE[t]["strong"], lead),
+                lead_cues[t],
                 _count(_CUE_RE[t]["strong"], paragraph, 1),
                 _count(_CUE_RE[t]["strong"], heading, 1),
                 _count(_CUE_RE[t]["strong"], section, 1),
                 _count(_CUE_RE[t]["strong"], self.subject, 1),
                 self.profile[t],
+                self.profile[t] if strong[t] or weak[t] or lead_cues[t] else 0.0,
                 competition - (1 if strong[t] else 0),
             ]
             for t in TOPICS
@@ -156,7 +160,12 @@ class TopicModel:
             and (features[t][_ITEM] or (features[t][_SECTION] and p[t] >= SECTION_FLOOR))
         ]
         chosen = named + [t for t in ranked if p[t] >= self.weights[t]["threshold"] and t not in named]
-        chosen = chosen[: max(MAX_TOPICS, len(named))] or ranked[:1]  # every item is about something
+        # no topic clears its threshold: the likeliest one if it is half-way there, else none (a
+        # guess that is wrong costs more than a topic left out)
+        best = ranked[0]
+        chosen = chosen[: max(MAX_TOPICS, len(named))] or (
+            [best] if p[best] >= self.weights[best]["threshold"] / 2 else []
+        )
         return [t for t in TOPICS if t in chosen]
 
 
