@@ -41,9 +41,11 @@ async def page(
     filters: set[str],
     sorts: set[str],
     search: Callable[[str], ColumnElement[bool]] | None = None,
+    scope: Sequence[ColumnElement[bool]] = (),
 ) -> tuple[Sequence[Any], int]:
-    """One page of a table whose filters are plain column matches (`search` answers `q`)."""
-    conditions = []
+    """One page of a table whose filters are plain column matches (`search` answers `q`),
+    within `scope` (what the reader may see)."""
+    conditions = list(scope)
     for key, value in query.filter.items():
         if value is None or value == "":
             continue

@@ -131,9 +131,30 @@ async def test_delete_with_history_is_soft(client):
     history = await client.get(
         "/api/status_changes",
         params={"filter": json.dumps({"commitment_id": kept["id"]})},
-        headers=auth("viewer"),
+        headers=auth("admin"),
     )
-    assert len(history.json()) == 1
+    assert len(history.json()) == 1  # kept: an administrator still sees it
+
+
+async def test_a_deleted_commitment_reveals_nothing_to_non_admins(client):
+    kept = await create(client)
+    change = {"commitment_id": kept["id"], "to_status": "in_progress", "rationale": "Début",
+              "expected_version": 1, "evidence": {"title": "Rapport annuel", "excerpt": "budget voté"}}  # fmt: skip
+    made = await client.post("/api/status_changes", json=change, headers=auth("monitor"))
+    assert made.status_code == 201, made.text
+    change_id, evidence_id = made.json()["id"], made.json()["evidence"][0]["id"]
+    assert (await client.delete(f"/api/commitments/{kept['id']}", headers=auth("admin"))).status_code == 200
+    for role in ("viewer", "monitor"):
+        headers = auth(role)
+        assert (await client.get("/api/status_changes", headers=headers)).json() == []
+        assert (await client.get("/api/evidence", headers=headers)).json() == []
+        for path in (f"/api/status_changes/{change_id}", f"/api/evidence/{evidence_id}",
+                     f"/api/evidence/{evidence_id}/archive"):  # fmt: skip
+            assert (await client.get(path, headers=headers)).status_code == 404, (role, path)
+        assert (await client.get("/api/stats", headers=headers)).json()["recent_changes"] == []
+    admin = auth("admin")
+    assert [c["id"] for c in (await client.get("/api/status_changes", headers=admin)).json()] == [change_id]
+    assert [e["id"] for e in (await client.get("/api/evidence", headers=admin)).json()] == [evidence_id]
 
 
 async def test_export_csv_and_json(client):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.events import utcnow
 from suivi_kit.listing import ListQuery
@@ -21,7 +21,19 @@ EVIDENCE_FILTERS = {"id", "commitment_id", "added_by", "archive_status"}
 EVIDENCE_SORTS = {"id", "added_at", "published_at", "title", "commitment_id"}
 
 
-async def list_status_changes(session: AsyncSession, query: ListQuery) -> tuple[Sequence[StatusChange], int]:
+def _of_live_commitments(model) -> ColumnElement[bool]:
+    """Rows about a commitment that is not deleted: deleted means deleted for non-admins,
+    history and evidence included."""
+    return model.commitment_id.in_(select(Commitment.id).where(Commitment.deleted_at.is_(None)))
+
+
+def _visible(model, admin: bool) -> list[ColumnElement[bool]]:
+    return [] if admin else [_of_live_commitments(model)]
+
+
+async def list_status_changes(
+    session: AsyncSession, query: ListQuery, admin: bool
+) -> tuple[Sequence[StatusChange], int]:
     return await page(
         session,
         StatusChange,
@@ -29,19 +41,37 @@ async def list_status_changes(session: AsyncSession, query: ListQuery) -> tuple[
         "status_changes",
         filters=STATUS_CHANGE_FILTERS,
         sorts=STATUS_CHANGE_SORTS,
+        scope=_visible(StatusChange, admin),
     )
 
 
-async def list_evidence(session: AsyncSession, query: ListQuery) -> tuple[Sequence[Evidence], int]:
-    return await page(session, Evidence, query, "evidence", filters=EVIDENCE_FILTERS, sorts=EVIDENCE_SORTS)
+async def list_evidence(
+    session: AsyncSession, query: ListQuery, admin: bool
+) -> tuple[Sequence[Evidence], int]:
+    return await page(
+        session,
+        Evidence,
+        query,
+        "evidence",
+        filters=EVIDENCE_FILTERS,
+        sorts=EVIDENCE_SORTS,
+        scope=_visible(Evidence, admin),
+    )
 
 
-async def get_status_change(session: AsyncSession, change_id: int) -> StatusChange | None:
-    return await session.get(StatusChange, change_id)
+async def get_status_change(session: AsyncSession, change_id: int, admin: bool) -> StatusChange | None:
+    statement = select(StatusChange).where(StatusChange.id == change_id, *_visible(StatusChange, admin))
+    return (await session.execute(statement)).scalars().first()
 
 
 async def recent_status_changes(session: AsyncSession, limit: int = 10) -> Sequence[StatusChange]:
-    statement = select(StatusChange).order_by(StatusChange.id.desc()).limit(limit)
+    """The latest changes of commitments that are not deleted (the dashboard's, for everyone)."""
+    statement = (
+        select(StatusChange)
+        .where(_of_live_commitments(StatusChange))
+        .order_by(StatusChange.id.desc())
+        .limit(limit)
+    )
     return (await session.execute(statement)).scalars().all()
 
 
@@ -64,8 +94,9 @@ async def claim_transition(
     return claimed.rowcount == 1
 
 
-async def get_evidence(session: AsyncSession, evidence_id: int) -> Evidence | None:
-    return await session.get(Evidence, evidence_id)
+async def get_evidence(session: AsyncSession, evidence_id: int, admin: bool = True) -> Evidence | None:
+    statement = select(Evidence).where(Evidence.id == evidence_id, *_visible(Evidence, admin))
+    return (await session.execute(statement)).scalars().first()
 
 
 async def evidence_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Evidence]:

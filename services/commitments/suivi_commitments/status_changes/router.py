@@ -15,18 +15,18 @@ evidence_router = APIRouter(prefix="/api/evidence", tags=["evidence"])
 
 @router.get("", response_model=list[StatusChangePublic])
 async def list_status_changes(
-    request: Request, response: Response, _: Viewer, query: Annotated[ListQuery, Depends(list_query)]
+    request: Request, response: Response, principal: Viewer, query: Annotated[ListQuery, Depends(list_query)]
 ):
     async with reading(request) as session:
-        rows, total = await repository.list_status_changes(session, query)
+        rows, total = await repository.list_status_changes(session, query, principal.can("admin"))
         set_content_range(response, query, "status_changes", total, len(rows))
         return await service.public_status_changes(session, rows)
 
 
 @router.get("/{change_id}", response_model=StatusChangePublic)
-async def get_status_change(request: Request, change_id: int, _: Viewer):
+async def get_status_change(request: Request, change_id: int, principal: Viewer):
     async with reading(request) as session:
-        return await service.get_status_change(session, change_id)
+        return await service.get_status_change(session, change_id, principal.can("admin"))
 
 
 @router.post("", response_model=StatusChangePublic, status_code=201)
@@ -37,25 +37,27 @@ async def change_status(request: Request, data: StatusChangeCreate, principal: M
 
 @evidence_router.get("", response_model=list[EvidencePublic])
 async def list_evidence(
-    request: Request, response: Response, _: Viewer, query: Annotated[ListQuery, Depends(list_query)]
+    request: Request, response: Response, principal: Viewer, query: Annotated[ListQuery, Depends(list_query)]
 ):
     async with reading(request) as session:
-        rows, total = await repository.list_evidence(session, query)
+        rows, total = await repository.list_evidence(session, query, principal.can("admin"))
     set_content_range(response, query, "evidence", total, len(rows))
     return [service.public_evidence(row) for row in rows]
 
 
 @evidence_router.get("/{evidence_id}", response_model=EvidencePublic)
-async def get_evidence(request: Request, evidence_id: int, _: Viewer):
+async def get_evidence(request: Request, evidence_id: int, principal: Viewer):
     async with reading(request) as session:
-        return service.public_evidence(await service.get_evidence(session, evidence_id))
+        return service.public_evidence(
+            await service.get_evidence(session, evidence_id, principal.can("admin"))
+        )
 
 
 @evidence_router.get("/{evidence_id}/archive", response_class=PlainTextResponse)
-async def get_archive(request: Request, evidence_id: int, _: Viewer):
+async def get_archive(request: Request, evidence_id: int, principal: Viewer):
     """The copy captured when the evidence was added, so that it survives link rot."""
     async with reading(request) as session:
-        evidence = await service.archived_evidence(session, evidence_id)
+        evidence = await service.archived_evidence(session, evidence_id, principal.can("admin"))
     return PlainTextResponse(
         evidence.archive_text or "",
         headers={

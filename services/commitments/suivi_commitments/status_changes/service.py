@@ -40,8 +40,8 @@ async def public_status_changes(
     return [public_status_change(change, evidence) for change in changes]
 
 
-async def get_status_change(session: AsyncSession, change_id: int) -> StatusChangePublic:
-    change = await repository.get_status_change(session, change_id)
+async def get_status_change(session: AsyncSession, change_id: int, admin: bool) -> StatusChangePublic:
+    change = await repository.get_status_change(session, change_id, admin)
     if change is None:
         raise NotFound(f"Status change {change_id} does not exist.")
     return (await public_status_changes(session, [change]))[0]
@@ -51,16 +51,16 @@ async def recent(session: AsyncSession) -> list[StatusChangePublic]:
     return await public_status_changes(session, await repository.recent_status_changes(session))
 
 
-async def get_evidence(session: AsyncSession, evidence_id: int) -> Evidence:
-    evidence = await repository.get_evidence(session, evidence_id)
+async def get_evidence(session: AsyncSession, evidence_id: int, admin: bool = True) -> Evidence:
+    evidence = await repository.get_evidence(session, evidence_id, admin)
     if evidence is None:
         raise NotFound(f"Evidence {evidence_id} does not exist.")
     return evidence
 
 
-async def archived_evidence(session: AsyncSession, evidence_id: int) -> Evidence:
+async def archived_evidence(session: AsyncSession, evidence_id: int, admin: bool) -> Evidence:
     """Evidence whose page was captured; 404 while it is not (yet, or ever)."""
-    evidence = await get_evidence(session, evidence_id)
+    evidence = await get_evidence(session, evidence_id, admin)
     if evidence.archive_status != "archived":
         state = evidence.archive_status or "not archived (no URL)"
         raise NotFound(f"Evidence {evidence_id} has no archived copy: {state}.")
