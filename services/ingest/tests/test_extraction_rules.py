@@ -420,3 +420,18 @@ def test_recurring_marker_lines_are_not_running_titles(ex):
         )
     items = ex.extract("The General Assembly,\n\n" + "\n".join(paragraphs), "res.txt", "en")
     assert [i.locator for i in items] == ["§1 (a)", "§2 (a)", "§3 (a)", "§4 (a)"]
+
+
+def test_mandate_list_items_are_priorities(ex):
+    text = (
+        "15. We ask the Secretary-General to convene a new forum on open data.\n\n"
+        "16. The mandate of the forum is to:\n\n"
+        "(a) Discuss public policy issues of open data;\n\n"
+        "(b) Advise all stakeholders on ways to publish data;\n"
+    )
+    items = ex.extract(text, "agenda.txt", "en")
+    assert [(i.locator, i.kind) for i in items] == [
+        ("§15", "call"),
+        ("§16 (a)", "priority"),
+        ("§16 (b)", "priority"),
+    ]

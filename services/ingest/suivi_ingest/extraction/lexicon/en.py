@@ -185,7 +185,9 @@ VERB_START = set(
     scale secure set share step streamline sustain tackle uphold update upgrade use work mainstream
     champion consolidate cooperate collaborate defend eliminate end extend grant help identify
     institutionalize involve measure offer place pursue raise reach recommit redouble respond restore
-    simplify undertake prevent""".split()
+    simplify undertake prevent discuss advise interface publish assist conduct assess submit organize organise
+    convene examine elaborate formulate explore consider analyse analyze prepare participate refrain
+    seek give take harness advocate call urge request invite report""".split()
 )
 
 FIRST_PERSON_ADVERBS = {
