@@ -341,3 +341,48 @@ def test_scale_out_survives_a_nats_node_and_a_replica_of_each_service(system):
     ]
     assert sorted(len(c["sources"]) for c in extracted) == [1, 2, 2, 2]
     assert len({c["id"] for c in extracted}) == 4
+
+
+ADMIN_READS = {"commitments": "/api/users", "ingest": "/api/documents", "notify": "/api/subscriptions"}
+
+
+def test_a_disabled_admin_is_refused_by_every_replica_of_every_service_within_a_second(system):
+    """Issue 15, acceptance 2: disabled on one commitments replica, the admin's token is refused
+    by both replicas of each service within 1 s, measured on each replica directly."""
+    admin = Api(system.router.url)
+    admin.login("admin", ADMIN_PASSWORD)
+    created = admin.call(
+        "POST", "/api/users", json={"username": "leaving", "password": "leaving-pass-1", "role": "admin"}
+    )
+    assert created.status_code == 201, created.text
+    leaving = Api(system.router.url)
+    leaving.login("leaving", "leaving-pass-1")
+    replicas = {replica.name: replica for replica in system.replicas}
+
+    def status(name: str) -> int:
+        replica = replicas[name]
+        response = httpx.get(replica.url + ADMIN_READS[replica.service], headers=leaving.headers, timeout=5)
+        return response.status_code
+
+    assert {name: status(name) for name in replicas} == dict.fromkeys(replicas, 200)
+    first_commitments = next(r for r in system.replicas if r.service == "commitments")
+    disabled = httpx.put(
+        f"{first_commitments.url}/api/users/{created.json()['id']}",
+        json={"active": False},
+        headers=admin.headers,
+        timeout=10,
+    )
+    assert disabled.status_code == 200, disabled.text
+    changed_at = time.monotonic()
+    refused: dict[str, float] = {}
+    while len(refused) < len(replicas) and time.monotonic() - changed_at < 5.0:
+        for name in replicas:
+            if name not in refused and status(name) == 401:
+                refused[name] = time.monotonic() - changed_at
+        time.sleep(0.01)
+    print(
+        "refused after: "
+        + ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in sorted(refused.items()))
+    )
+    assert set(refused) == set(replicas), f"never refused by {set(replicas) - set(refused)}"
+    assert max(refused.values()) < 1.0, refused
