@@ -435,3 +435,20 @@ def test_mandate_list_items_are_priorities(ex):
         ("§16 (a)", "priority"),
         ("§16 (b)", "priority"),
     ]
+
+
+def test_preambular_paragraphs_are_not_items(ex):
+    fr = (
+        "L'Assemblée générale,\n\n"
+        "Se félicitant de l'engagement des États Membres, qui devraient renforcer leur coopération,\n\n"
+        "Profondément préoccupée par la fracture numérique, qu'il faut réduire d'urgence,\n\n"
+        "1. Prie le Secrétaire général de lui faire rapport à sa prochaine session ;\n"
+    )
+    en = (
+        "The General Assembly,\n\n"
+        "Stressing that Member States should strengthen their cooperation,\n\n"
+        "Deeply concerned that the digital divide must be narrowed urgently,\n\n"
+        "1. Requests the Secretary-General to report to it at its next session;\n"
+    )
+    assert [i.locator for i in ex.extract(fr, "res.txt", "fr")] == ["§1"]
+    assert [i.locator for i in ex.extract(en, "res.txt", "en")] == ["§1"]

@@ -433,6 +433,6 @@ OPERATIVE_ADVERBS = {
 
 # --- preambular paragraphs of resolutions: « Rappelant sa résolution …, » — not items
 PREAMBLE_OPENING = re.compile(
-    r"^(?:[A-ZÉ][a-zéèêîôû]+ant|Consciente?s?|Préoccupée?s?|Convaincue?s?|Profondément|Gravement"
+    r"^(?:[A-ZÉ][a-zéèêîôû]+ant|(?:Se|S['’])\s*[a-zéèêîôû]+ant|Vivement|Sérieusement|Consciente?s?|Préoccupée?s?|Convaincue?s?|Profondément|Gravement"
     r"|Résolue?s?|Soucieuse?s?|Sachant|Ayant|Guidée?s?|Alarmée?s?|Inquiète?s?)\b"
 )
