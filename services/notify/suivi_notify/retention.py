@@ -13,7 +13,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, select
+from sqlmodel import col
 from suivi_kit.events import utcnow
+from suivi_kit.queries import rows_affected
 
 from .deliveries.models import Delivery, DeliveryStatus
 from .readmodel.models import ReceivedEvent
@@ -29,17 +31,17 @@ async def prune(db: Database, days: float, now: datetime | None = None) -> dict[
     if days <= 0:
         return {}
     cutoff = (now or utcnow()) - timedelta(days=max(days, MIN_DAYS))
-    finished = select(Delivery.id).where(
-        Delivery.status.in_(FINISHED),  # type: ignore[attr-defined]
-        Delivery.updated_at < cutoff,  # type: ignore[operator]
+    finished = select(col(Delivery.id)).where(
+        col(Delivery.status).in_(FINISHED),
+        col(Delivery.updated_at) < cutoff,
     )
-    unreferenced = select(ReceivedEvent.id).where(
-        ReceivedEvent.time < cutoff,  # type: ignore[operator]
-        ~exists().where(Delivery.event_id == ReceivedEvent.id),
+    unreferenced = select(col(ReceivedEvent.id)).where(
+        col(ReceivedEvent.time) < cutoff,
+        ~exists().where(col(Delivery.event_id) == col(ReceivedEvent.id)),
     )
     # Attempts go with their delivery (ON DELETE CASCADE); events once no delivery needs them.
-    deliveries = delete(Delivery).where(Delivery.id.in_(finished.limit(BATCH)))  # type: ignore[union-attr]
-    events = delete(ReceivedEvent).where(ReceivedEvent.id.in_(unreferenced.limit(BATCH)))  # type: ignore[attr-defined]
+    deliveries = delete(Delivery).where(col(Delivery.id).in_(finished.limit(BATCH)))
+    events = delete(ReceivedEvent).where(col(ReceivedEvent.id).in_(unreferenced.limit(BATCH)))
     return {"deliveries": await _in_batches(db, deliveries), "events": await _in_batches(db, events)}
 
 
@@ -47,7 +49,7 @@ async def _in_batches(db: Database, statement) -> int:
     deleted = 0
     while True:
         async with db.write() as session:
-            count = (await session.execute(statement)).rowcount
+            count = rows_affected(await session.execute(statement))
         deleted += count
         if count < BATCH:
             return deleted

@@ -20,6 +20,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from prometheus_client import Counter, Histogram
 from suivi_contracts.subjects import INTERNAL_EVENT_TYPES
 from suivi_kit.events import STREAM, CloudEvent, utcnow
+from suivi_kit.queries import row_id
 
 from .config import NotifySettings
 from .deliveries import repository as deliveries
@@ -92,7 +93,7 @@ class FanOut:
                 )
                 for subscription in active:
                     if subscription_matches(subscription.event_types, subscription.filter, facts):
-                        rows.append(_delivery_row(subscription.id, event, now, lease))  # type: ignore[arg-type]
+                        rows.append(_delivery_row(row_id(subscription), event, now, lease))
             inserted = await deliveries.add_many(session, rows)
             written = len(inserted)
             if lease is not None:
@@ -245,7 +246,7 @@ class DeliveryWorker:
 
     def _take_handoff(self, limit: int) -> list[deliveries.Claimed]:
         now = utcnow()
-        taken = []
+        taken: list[deliveries.Claimed] = []
         while self._handoff and len(taken) < limit:
             item = self._handoff.popleft()
             if item.lease_until is None or item.lease_until > now:

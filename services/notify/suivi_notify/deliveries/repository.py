@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.db_types import UTCDateTime
 from suivi_kit.errors import AppError
 from suivi_kit.events import CloudEvent, utcnow
 from suivi_kit.listing import ListQuery, ints, texts
+from suivi_kit.queries import dialect_name, rows_affected, table_of
 
 from ..readmodel.models import ReceivedEvent
 from ..subscriptions.models import Subscription
@@ -70,11 +72,11 @@ async def add_many(session: AsyncSession, rows: list[dict]) -> list[tuple[int, i
     """Bulk insert of delivery rows (the fan-out's hot path): (id, subscription_id, event_id)."""
     if not rows:
         return []
-    table = Delivery.__table__  # type: ignore[attr-defined]
+    table = table_of(Delivery)
     result = await session.execute(
         insert(table).returning(table.c.id, table.c.subscription_id, table.c.event_id), rows
     )
-    return [tuple(row) for row in result.all()]  # type: ignore[misc]
+    return [tuple(row) for row in result.all()]
 
 
 async def get(session: AsyncSession, delivery_id: int) -> Delivery | None:
@@ -82,16 +84,16 @@ async def get(session: AsyncSession, delivery_id: int) -> Delivery | None:
 
 
 async def delete_for_subscription(session: AsyncSession, subscription_id: int) -> None:
-    ids = select(Delivery.id).where(Delivery.subscription_id == subscription_id)
-    await session.execute(delete(DeliveryAttempt).where(DeliveryAttempt.delivery_id.in_(ids)))  # type: ignore[attr-defined]
-    await session.execute(delete(Delivery).where(Delivery.subscription_id == subscription_id))  # type: ignore[arg-type]
+    ids = select(col(Delivery.id)).where(col(Delivery.subscription_id) == subscription_id)
+    await session.execute(delete(DeliveryAttempt).where(col(DeliveryAttempt.delivery_id).in_(ids)))
+    await session.execute(delete(Delivery).where(col(Delivery.subscription_id) == subscription_id))
 
 
 async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Delivery], int]:
     statement = select(Delivery)
     filters = query.filter
     if "id" in filters:
-        statement = statement.where(Delivery.id.in_(ints("id", filters["id"])))  # type: ignore[union-attr]
+        statement = statement.where(col(Delivery.id).in_(ints("id", filters["id"])))
     for name in ("subscription_id", "status", "event_type", "event_id"):
         if name in filters and filters[name] not in (None, ""):
             value = filters[name]
@@ -102,7 +104,7 @@ async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Delivery],
         raise AppError(f"Deliveries cannot be sorted by '{query.sort_field}'.", 400)
     column = getattr(Delivery, query.sort_field)
     statement = statement.order_by(column.desc() if query.sort_order == "DESC" else column.asc())
-    statement = statement.order_by(Delivery.id).offset(query.offset).limit(query.limit)
+    statement = statement.order_by(col(Delivery.id)).offset(query.offset).limit(query.limit)
     return list((await session.execute(statement)).scalars().all()), total
 
 
@@ -112,8 +114,8 @@ async def attempts(session: AsyncSession, delivery_ids: list[int]) -> dict[int, 
         return by_delivery
     statement = (
         select(DeliveryAttempt)
-        .where(DeliveryAttempt.delivery_id.in_(delivery_ids))  # type: ignore[attr-defined]
-        .order_by(DeliveryAttempt.id)
+        .where(col(DeliveryAttempt.delivery_id).in_(delivery_ids))
+        .order_by(col(DeliveryAttempt.id))
     )
     for attempt in (await session.execute(statement)).scalars().all():
         by_delivery[attempt.delivery_id].append(attempt)
@@ -122,22 +124,24 @@ async def attempts(session: AsyncSession, delivery_ids: list[int]) -> dict[int, 
 
 def _due(now: datetime):
     return (
-        Delivery.status.in_(RETRYABLE),  # type: ignore[attr-defined]
-        Delivery.next_attempt_at <= now,  # type: ignore[operator]
-        or_(Delivery.lease_until.is_(None), Delivery.lease_until < now),  # type: ignore[union-attr,operator]
+        col(Delivery.status).in_(RETRYABLE),
+        col(Delivery.next_attempt_at) <= now,
+        or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
     )
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int, lease_until: datetime) -> list[Claimed]:
     """Lease up to `limit` due deliveries. PostgreSQL: rows locked by another replica are skipped."""
-    candidates = select(Delivery.id).where(*_due(now)).order_by(Delivery.next_attempt_at).limit(limit)
-    if session.bind.dialect.name == "postgresql":
+    candidates = (
+        select(col(Delivery.id)).where(*_due(now)).order_by(col(Delivery.next_attempt_at)).limit(limit)
+    )
+    if dialect_name(session) == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     claimed = await session.execute(
         update(Delivery)
-        .where(Delivery.id.in_(candidates.scalar_subquery()))  # type: ignore[union-attr]
+        .where(col(Delivery.id).in_(candidates.scalar_subquery()))
         .values(lease_until=lease_until)
-        .returning(Delivery.id)
+        .returning(col(Delivery.id))
         .execution_options(synchronize_session=False)
     )
     ids = list(claimed.scalars().all())
@@ -145,21 +149,21 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease_unti
         return []
     rows = await session.execute(
         select(
-            Delivery.id,
-            Delivery.subscription_id,
-            Delivery.event_id,
-            Delivery.cycle_attempts,
-            Subscription.url,
-            Subscription.secret,
-            Subscription.previous_secret,
-            Subscription.previous_secret_expires_at,
-            Subscription.active,
-            ReceivedEvent.payload,
+            col(Delivery.id),
+            col(Delivery.subscription_id),
+            col(Delivery.event_id),
+            col(Delivery.cycle_attempts),
+            col(Subscription.url),
+            col(Subscription.secret),
+            col(Subscription.previous_secret),
+            col(Subscription.previous_secret_expires_at),
+            col(Subscription.active),
+            col(ReceivedEvent.payload),
         )
-        .join(Subscription, Subscription.id == Delivery.subscription_id)  # type: ignore[arg-type]
-        .join(ReceivedEvent, ReceivedEvent.id == Delivery.event_id)  # type: ignore[arg-type]
-        .where(Delivery.id.in_(ids))  # type: ignore[union-attr]
-        .order_by(Delivery.next_attempt_at)
+        .join(Subscription, col(Subscription.id) == col(Delivery.subscription_id))
+        .join(ReceivedEvent, col(ReceivedEvent.id) == col(Delivery.event_id))
+        .where(col(Delivery.id).in_(ids))
+        .order_by(col(Delivery.next_attempt_at))
     )
     result = []
     for row in rows.all():
@@ -183,14 +187,14 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease_unti
 
 
 async def next_due(session: AsyncSession) -> datetime | None:
-    statement = select(func.min(func.coalesce(Delivery.lease_until, Delivery.next_attempt_at))).where(
-        Delivery.status.in_(RETRYABLE)  # type: ignore[attr-defined]
-    )
+    statement = select(
+        func.min(func.coalesce(col(Delivery.lease_until), col(Delivery.next_attempt_at)))
+    ).where(col(Delivery.status).in_(RETRYABLE))
     return (await session.execute(statement)).scalar_one_or_none()
 
 
 async def existing_ids(session: AsyncSession, delivery_ids: list[int]) -> set[int]:
-    statement = select(Delivery.id).where(Delivery.id.in_(delivery_ids))  # type: ignore[union-attr]
+    statement = select(col(Delivery.id)).where(col(Delivery.id).in_(delivery_ids))
     return set((await session.execute(statement)).scalars().all())
 
 
@@ -203,12 +207,13 @@ async def apply_attempts(session: AsyncSession, rows: list[dict]) -> None:
     """One executemany: count the attempt, set the outcome, release the lease."""
     if not rows:
         return
+    table = table_of(Delivery)
     statement = (
-        update(Delivery.__table__)  # type: ignore[attr-defined]
-        .where(Delivery.__table__.c.id == bindparam("b_id"))  # type: ignore[attr-defined]
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
         .values(
-            attempts=Delivery.__table__.c.attempts + 1,  # type: ignore[attr-defined]
-            cycle_attempts=Delivery.__table__.c.cycle_attempts + 1,  # type: ignore[attr-defined]
+            attempts=table.c.attempts + 1,
+            cycle_attempts=table.c.cycle_attempts + 1,
             status=bindparam("b_status"),
             last_response_code=bindparam("b_code"),
             last_error=bindparam("b_error"),
@@ -221,8 +226,8 @@ async def apply_attempts(session: AsyncSession, rows: list[dict]) -> None:
 
 
 async def for_update(session: AsyncSession, delivery_ids: list[int]) -> dict[int, Delivery]:
-    statement = select(Delivery).where(Delivery.id.in_(delivery_ids))  # type: ignore[union-attr]
-    return {row.id: row for row in (await session.execute(statement)).scalars().all()}  # type: ignore[misc]
+    statement = select(Delivery).where(col(Delivery.id).in_(delivery_ids))
+    return {row.id: row for row in (await session.execute(statement)).scalars().all()}
 
 
 def add_attempt(session: AsyncSession, attempt: DeliveryAttempt) -> None:
@@ -245,15 +250,15 @@ async def redeliver(
         updated_at=now,
     )
     if delivery_ids is not None:
-        statement = statement.where(Delivery.id.in_(delivery_ids))  # type: ignore[union-attr]
+        statement = statement.where(col(Delivery.id).in_(delivery_ids))
     else:
         statement = statement.where(
-            Delivery.status.in_([DeliveryStatus.dead.value, DeliveryStatus.failing.value]),  # type: ignore[attr-defined]
-            Delivery.created_at >= since,  # type: ignore[operator]
+            col(Delivery.status).in_([DeliveryStatus.dead.value, DeliveryStatus.failing.value]),
+            col(Delivery.created_at) >= since,
         )
-        active_ids = select(Subscription.id).where(Subscription.active.is_(True))  # type: ignore[attr-defined]
-        statement = statement.where(Delivery.subscription_id.in_(active_ids))  # type: ignore[attr-defined]
+        active_ids = select(col(Subscription.id)).where(col(Subscription.active).is_(True))
+        statement = statement.where(col(Delivery.subscription_id).in_(active_ids))
     if subscription_id is not None:
-        statement = statement.where(Delivery.subscription_id == subscription_id)  # type: ignore[arg-type]
+        statement = statement.where(col(Delivery.subscription_id) == subscription_id)
     result = await session.execute(statement.execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return rows_affected(result)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.errors import Conflict, NotFound
 from suivi_kit.events import utcnow
+from suivi_kit.queries import row_id
 
 from ..config import NotifySettings
 from ..sender import AttemptResult
@@ -182,8 +183,8 @@ def public(delivery: Delivery, attempts: list[DeliveryAttempt], body_chars: int 
 
 async def page_public(session: AsyncSession, query) -> tuple[list[DeliveryPublic], int]:
     rows, total = await repository.page(session, query)
-    logs = await repository.attempts(session, [row.id for row in rows])  # type: ignore[misc]
-    return [public(row, logs.get(row.id, []), LOG_BODY_CHARS) for row in rows], total  # type: ignore[arg-type]
+    logs = await repository.attempts(session, [row_id(row) for row in rows])
+    return [public(row, logs.get(row_id(row), []), LOG_BODY_CHARS) for row in rows], total
 
 
 async def one_public(session: AsyncSession, delivery_id: int) -> DeliveryPublic:

@@ -7,12 +7,14 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts.events import CommitmentDeleted, CommitmentPayload, EventPayload
 from suivi_contracts.rules import due_on
 from suivi_contracts.vocabularies import STATUSES_DONE
 from suivi_kit.events import CloudEvent, utcnow
 from suivi_kit.outbox import InboxMessage
+from suivi_kit.queries import dialect_name
 
 from ..events import Received
 from .models import CommitmentView, JobClaim, ReceivedEvent
@@ -22,13 +24,13 @@ async def record_inbox(session: AsyncSession, consumer: str, event_ids: list[str
     """Record the events as processed by `consumer`; returns those not processed before."""
     if not event_ids:
         return set()
-    dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    dialect_insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
     now = utcnow()
     statement = (
         dialect_insert(InboxMessage)
         .values([{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in event_ids])
         .on_conflict_do_nothing()
-        .returning(InboxMessage.event_id)
+        .returning(col(InboxMessage.event_id))
     )
     return set((await session.execute(statement)).scalars().all())
 
@@ -58,7 +60,7 @@ async def apply_commitment_events(
     ids = {cid for cid in (_commitment_id(payload) for _, payload in events) if cid}
     views: dict[str, CommitmentView | None] = {}
     if ids:
-        rows = await session.execute(select(CommitmentView).where(CommitmentView.id.in_(ids)))  # type: ignore[attr-defined]
+        rows = await session.execute(select(CommitmentView).where(col(CommitmentView.id).in_(ids)))
         views = {view.id: view for view in rows.scalars().all()}
     result: dict[str, CommitmentView | None] = {}
     for event, payload in events:
@@ -93,15 +95,15 @@ def _apply(view: CommitmentView, commitment: CommitmentPayload) -> CommitmentVie
 async def overdue(session: AsyncSession, today: date) -> list[CommitmentView]:
     """The commitments overdue by the contracts' rule (rules.is_overdue), in one query."""
     statement = select(CommitmentView).where(
-        CommitmentView.due_on.is_not(None),  # type: ignore[union-attr]
-        CommitmentView.due_on < today,  # type: ignore[operator]
-        func.coalesce(CommitmentView.status, "").not_in(STATUSES_DONE),
+        col(CommitmentView.due_on).is_not(None),
+        col(CommitmentView.due_on) < today,
+        func.coalesce(col(CommitmentView.status), "").not_in(STATUSES_DONE),
     )
     return list((await session.execute(statement)).scalars().all())
 
 
 async def claimed_keys(session: AsyncSession, prefix: str) -> set[str]:
-    rows = await session.execute(select(JobClaim.key).where(JobClaim.key.startswith(prefix)))  # type: ignore[attr-defined]
+    rows = await session.execute(select(col(JobClaim.key)).where(col(JobClaim.key).startswith(prefix)))
     return set(rows.scalars().all())
 
 
@@ -118,9 +120,9 @@ async def event_counts(
     session: AsyncSession, start: datetime, end: datetime, exclude: tuple[str, ...]
 ) -> dict[str, int]:
     statement = (
-        select(ReceivedEvent.type, func.count())
-        .where(ReceivedEvent.time >= start, ReceivedEvent.time < end)  # type: ignore[arg-type]
-        .where(ReceivedEvent.type.not_in(exclude))  # type: ignore[attr-defined]
-        .group_by(ReceivedEvent.type)
+        select(col(ReceivedEvent.type), func.count())
+        .where(col(ReceivedEvent.time) >= start, col(ReceivedEvent.time) < end)
+        .where(col(ReceivedEvent.type).not_in(exclude))
+        .group_by(col(ReceivedEvent.type))
     )
     return {event_type: count for event_type, count in (await session.execute(statement)).all()}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.errors import AppError
 from suivi_kit.listing import ListQuery, ints, truthy
@@ -32,14 +33,14 @@ async def delete(session: AsyncSession, subscription: Subscription) -> None:
 async def mark_success(session: AsyncSession, subscription_id: int, at: datetime) -> None:
     await session.execute(
         update(Subscription)
-        .where(Subscription.id == subscription_id)  # type: ignore[arg-type]
+        .where(col(Subscription.id) == subscription_id)
         .values(last_success_at=at, failing_since=None)
         .execution_options(synchronize_session=False)
     )
 
 
 async def everyone(session: AsyncSession) -> list[Subscription]:
-    return list((await session.execute(select(Subscription).order_by(Subscription.id))).scalars().all())  # type: ignore[arg-type]
+    return list((await session.execute(select(Subscription).order_by(col(Subscription.id)))).scalars().all())
 
 
 async def replace_secrets(
@@ -53,8 +54,8 @@ async def replace_secrets(
     await session.execute(
         update(Subscription)
         .where(
-            Subscription.id == subscription.id,  # type: ignore[arg-type]
-            Subscription.secret == subscription.secret,  # type: ignore[arg-type]
+            col(Subscription.id) == subscription.id,
+            col(Subscription.secret) == subscription.secret,
         )
         .values(**values)
         .execution_options(synchronize_session=False)
@@ -62,21 +63,21 @@ async def replace_secrets(
 
 
 async def active(session: AsyncSession) -> list[Subscription]:
-    rows = await session.execute(select(Subscription).where(Subscription.active.is_(True)))  # type: ignore[attr-defined]
+    rows = await session.execute(select(Subscription).where(col(Subscription.active).is_(True)))
     return list(rows.scalars().all())
 
 
 async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Subscription], int]:
     statement = select(Subscription)
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     filters = query.filter
     if "id" in filters:
-        conditions.append(Subscription.id.in_(ints("id", filters["id"])))  # type: ignore[union-attr]
+        conditions.append(col(Subscription.id).in_(ints("id", filters["id"])))
     if "active" in filters:
-        conditions.append(Subscription.active.is_(truthy(filters["active"])))  # type: ignore[attr-defined]
+        conditions.append(col(Subscription.active).is_(truthy(filters["active"])))
     if filters.get("q"):
         like = f"%{filters['q']}%"
-        conditions.append(or_(Subscription.url.ilike(like), Subscription.description.ilike(like)))  # type: ignore[attr-defined]
+        conditions.append(or_(col(Subscription.url).ilike(like), col(Subscription.description).ilike(like)))
     for condition in conditions:
         statement = statement.where(condition)
     total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
@@ -84,6 +85,6 @@ async def page(session: AsyncSession, query: ListQuery) -> tuple[list[Subscripti
         raise AppError(f"Subscriptions cannot be sorted by '{query.sort_field}'.", 400)
     column = getattr(Subscription, query.sort_field)
     statement = statement.order_by(column.desc() if query.sort_order == "DESC" else column.asc())
-    statement = statement.order_by(Subscription.id).offset(query.offset).limit(query.limit)
+    statement = statement.order_by(col(Subscription.id)).offset(query.offset).limit(query.limit)
     rows = (await session.execute(statement)).scalars().all()
     return list(rows), total

@@ -67,4 +67,4 @@ async def rotate_secret(subscription_id: RowId, _: Admin, uow: UoW, settings: Co
 async def send_test(subscription_id: RowId, _: Admin, uow: UoW, wake: WakeWorker) -> TestSent:
     event, delivery = await service.send_test(uow.session, subscription_id)
     uow.after_commit(wake)
-    return TestSent(event_id=event.id, delivery_id=delivery.id)  # type: ignore[arg-type]
+    return TestSent(event_id=event.id, delivery_id=delivery.id)

@@ -13,6 +13,7 @@ from suivi_kit.errors import Conflict, NotFound
 from suivi_kit.events import CloudEvent, new_event, utcnow
 from suivi_kit.outbound import parse_url
 from suivi_kit.outbox import add_event
+from suivi_kit.queries import row_id
 
 from ..config import NotifySettings
 from ..deliveries import repository as deliveries
@@ -142,7 +143,7 @@ async def send_test(session: AsyncSession, subscription_id: int) -> tuple[CloudE
     payload = WebhookTest(subscription_id=subscription.id, message="A test event from Suivi.")
     event = new_event(WEBHOOK_TEST, SOURCE, subscription.id, payload)
     readmodel.store_event(session, event)
-    [delivery] = await deliveries.add_for_event(session, event, [subscription.id])  # type: ignore[list-item]
+    [delivery] = await deliveries.add_for_event(session, event, [row_id(subscription)])
     return event, delivery
 
 
