@@ -369,8 +369,8 @@ def _continues_across_page(g: _Grouping) -> bool:
     """A page break inside a sentence: the block before it stops on a word, not on the
     punctuation that ends resolution paragraphs (« , » « ; » « . »), footnote marks aside."""
     last = g.raw[-1]
-    if not g.page_break or last[0].kind == "heading":
-        return False
+    if not g.page_break or last[0].kind in ("heading", "bullet"):
+        return False  # bullets often end without punctuation
     end = _FOOTNOTE_MARK_END.sub("", last[-1].text).rstrip()
     return end[-1:].isalnum() or end.endswith("-")
 
