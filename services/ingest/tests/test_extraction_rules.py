@@ -452,3 +452,12 @@ def test_preambular_paragraphs_are_not_items(ex):
     )
     assert [i.locator for i in ex.extract(fr, "res.txt", "fr")] == ["§1"]
     assert [i.locator for i in ex.extract(en, "res.txt", "en")] == ["§1"]
+
+
+def test_a_relative_clause_is_no_operative_clause(ex):
+    text = (
+        "The General Assembly,\n\n"
+        "1. Recognizes the growth of community networks, that will help to connect rural areas;\n\n"
+        "2. Welcomes the new regional centres, and in that regard invites donors to support them;\n"
+    )
+    assert [(i.locator, i.kind) for i in ex.extract(text, "res.txt", "en")] == [("§2", "call")]

@@ -54,8 +54,10 @@ def clause_start(low: list[str], i: int) -> bool:
     """Does a clause start at ``i``: the sentence start or a boundary (« , » « ; » "and"),
     with only adverbs such as "also" or "in this regard" between?"""
     j = i - 1
-    while j >= 0 and low[j] in lex.CLAUSE_ADVERBS:
-        j -= 1
+    while j >= 0 and (
+        low[j] in lex.CLAUSE_ADVERBS or (low[j] in ("this", "that") and low[j - 1 : j] == ["in"])
+    ):
+        j -= 1  # "that" only in "in that regard": "…, that will help" is a relative clause
     return j < 0 or low[j] in lex.CLAUSE_BOUNDARIES
 
 

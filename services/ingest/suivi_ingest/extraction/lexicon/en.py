@@ -334,8 +334,6 @@ CLAUSE_ADVERBS = {
     "once",
     "moreover",
     "in",
-    "this",
-    "that",
     "regard",
     "respect",
     "connection",
