@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("commitments", "ingest", "notify")
@@ -196,7 +197,13 @@ def _serve(args) -> int:
     return 0
 
 
-def _uvicorn_options(settings) -> dict[str, int | str]:
+class UvicornOptions(TypedDict):
+    timeout_keep_alive: int
+    timeout_graceful_shutdown: int
+    forwarded_allow_ips: str
+
+
+def _uvicorn_options(settings) -> UvicornOptions:
     """What uvicorn takes from the settings: the drain (docs/deployment.md, "Stopping without
     errors") and the proxies it believes."""
     return {

@@ -117,8 +117,8 @@ class UserInterface:
         await response(scope, receive, send)
 
     def _response(self, path: str) -> Response:
-        index = self.root / "index.html" if self.root else None
-        if index is None or not index.exists():
+        root = self.root
+        if root is None or not (root / "index.html").exists():
             return JSONResponse(
                 {
                     "detail": "ui not built",
@@ -126,8 +126,8 @@ class UserInterface:
                 },
                 503,
             )
-        candidate = (self.root / path.lstrip("/")).resolve()
-        if candidate.is_file() and candidate.is_relative_to(self.root):
+        candidate = (root / path.lstrip("/")).resolve()
+        if candidate.is_file() and candidate.is_relative_to(root):
             cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
             return FileResponse(candidate, headers={"Cache-Control": cache})
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return FileResponse(root / "index.html", headers={"Cache-Control": "no-cache"})

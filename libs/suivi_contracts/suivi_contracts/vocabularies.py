@@ -1,6 +1,9 @@
-"""The closed vocabularies of a commitment (docs/api.md and eval/ANNOTATION.md)."""
+"""The closed vocabularies of a commitment (docs/api.md and eval/ANNOTATION.md): each a Literal type for
+annotations and the tuple of its values."""
 
-STATUSES = (
+from typing import Literal, get_args
+
+Status = Literal[
     "not_assessed",
     "not_started",
     "in_progress",
@@ -8,13 +11,15 @@ STATUSES = (
     "partially_achieved",
     "achieved",
     "abandoned",
-)
+]
+STATUSES: tuple[Status, ...] = get_args(Status)
 STATUSES_NEEDING_EVIDENCE = frozenset({"partially_achieved", "achieved", "abandoned"})
 STATUSES_DONE = frozenset({"achieved", "abandoned"})
 
-KINDS = ("engagement", "call", "recommendation", "priority")
+Kind = Literal["engagement", "call", "recommendation", "priority"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
-ACTORS = (
+Actor = Literal[
     "states",
     "private_sector",
     "civil_society",
@@ -30,9 +35,10 @@ ACTORS = (
     "platforms",
     "all_stakeholders",
     "unspecified",
-)
+]
+ACTORS: tuple[Actor, ...] = get_args(Actor)
 
-TOPICS = (
+Topic = Literal[
     "igf_mandate",
     "funding",
     "nri_coordination",
@@ -49,7 +55,8 @@ TOPICS = (
     "online_safety",
     "digital_public_infrastructure",
     "development_sdgs",
-)
+]
+TOPICS: tuple[Topic, ...] = get_args(Topic)
 MISSION_TOPICS = ("igf_mandate", "funding", "nri_coordination", "gdc_wsis_alignment")
 
 NEGOTIATION_STATUSES = ("adopted", "bracketed", "none")

@@ -132,6 +132,7 @@ class FileLock:
 
     async def acquire(self) -> None:
         if not self.try_acquire():
+            assert self._fd is not None  # try_acquire opened it
             await asyncio.to_thread(fcntl.flock, self._fd, fcntl.LOCK_EX)
 
     def release(self) -> None:
@@ -243,6 +244,7 @@ async def scrub_freed_space(engine: AsyncEngine, table: str) -> None:
             await autocommit.exec_driver_sql(f'VACUUM FULL "{table}"')
             return
         raw = (await connection.get_raw_connection()).driver_connection
+        assert raw is not None  # None only once the pool has invalidated the connection
         await raw.execute("VACUUM")
         await raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -80,8 +81,15 @@ async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:
     return JSONResponse(error_body("A number in the request is out of range."), 422)
 
 
+# Starlette types a handler as taking any exception; each of these is registered for its own class.
+_HANDLERS: dict[type[Exception], Callable[..., Awaitable[JSONResponse]]] = {
+    AppError: _app_error,
+    RequestValidationError: _validation_error,
+    StarletteHTTPException: _http_error,
+    OverflowError: _overflow,
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
-    app.add_exception_handler(OverflowError, _overflow)  # type: ignore[arg-type]
+    for exception_class, handler in _HANDLERS.items():
+        app.add_exception_handler(exception_class, handler)

@@ -105,10 +105,11 @@ def _whole_number(element: Any) -> int | None:
 
 def ints(name: str, value: Any) -> list[int]:
     """A filter's value(s) as whole numbers that a database column can hold, or a 400."""
-    numbers = [_whole_number(element) for element in as_list(value)]
-    if any(number is None or abs(number) > MAX_INT for number in numbers):
+    elements = as_list(value)
+    numbers = [n for n in map(_whole_number, elements) if n is not None and abs(n) <= MAX_INT]
+    if len(numbers) != len(elements):
         raise _refuse(name, f"The '{name}' filter takes whole numbers.")
-    return numbers  # type: ignore[return-value]
+    return numbers
 
 
 def texts(value: Any) -> list[str]:

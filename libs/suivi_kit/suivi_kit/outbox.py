@@ -16,19 +16,21 @@ import signal
 import time
 import zlib
 from datetime import datetime, timedelta
+from typing import Literal
 
 from nats.js import JetStreamContext
 from prometheus_client import Gauge
 from sqlalchemy import Column, Text, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .db import FileLock, sqlite_lock_path, transaction
 from .db_types import UTCDateTime
 from .events import CloudEvent, utcnow
 from .messaging import publish_serialized
+from .queries import rows_affected
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +108,7 @@ class OutboxRelay:
         self._next_prune = time.monotonic() + 60.0  # not in the rush of a start
         self._wake = asyncio.Event()
         self._lock_key = zlib.crc32(f"suivi-outbox-{name}".encode())
-        self._file_lock: FileLock | bool | None = None
+        self._file_lock: FileLock | Literal[False] | None = None  # False: not SQLite, no lock
 
     def wake(self) -> None:
         self._wake.set()
@@ -149,17 +151,16 @@ class OutboxRelay:
             return 0
         cutoff = (now or utcnow()) - self._keep_published
         oldest = (
-            select(OutboxMessage.id)
-            .where(OutboxMessage.published_at < cutoff)  # type: ignore[operator]
-            .limit(PRUNE_BATCH)
+            select(col(OutboxMessage.id)).where(col(OutboxMessage.published_at) < cutoff).limit(PRUNE_BATCH)
         )
         deleted = batches = 0
         while max_batches is None or batches < max_batches:
             async with transaction(self._sessions) as session:
-                result = await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(oldest)))  # type: ignore[union-attr]
-            deleted += result.rowcount
+                result = await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id).in_(oldest)))
+            count = rows_affected(result)
+            deleted += count
             batches += 1
-            if result.rowcount < PRUNE_BATCH:
+            if count < PRUNE_BATCH:
                 break
         return deleted
 
@@ -205,16 +206,21 @@ class OutboxRelay:
 
     async def _pending(self, session: AsyncSession) -> list:
         statement = (
-            select(OutboxMessage.id, OutboxMessage.subject, OutboxMessage.event_id, OutboxMessage.payload)
-            .where(OutboxMessage.published_at.is_(None))  # type: ignore[union-attr]
-            .order_by(OutboxMessage.id)
+            select(
+                col(OutboxMessage.id),
+                col(OutboxMessage.subject),
+                col(OutboxMessage.event_id),
+                col(OutboxMessage.payload),
+            )
+            .where(col(OutboxMessage.published_at).is_(None))
+            .order_by(col(OutboxMessage.id))
             .limit(self._batch)
         )
         rows = list((await session.execute(statement)).all())
         # A short batch is the whole backlog; a full one is counted (rarely: a backlog).
         pending = len(rows)
         if pending == self._batch:
-            unpublished = OutboxMessage.published_at.is_(None)  # type: ignore[union-attr]
+            unpublished = col(OutboxMessage.published_at).is_(None)
             pending = (await session.execute(select(func.count()).where(unpublished))).scalar_one()
         OUTBOX_PENDING.labels(self._name).set(pending)
         return rows
@@ -229,5 +235,5 @@ class OutboxRelay:
     @staticmethod
     async def _mark_published(session: AsyncSession, ids: list[int]) -> None:
         await session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(published_at=utcnow())  # type: ignore[attr-defined]
+            update(OutboxMessage).where(col(OutboxMessage.id).in_(ids)).values(published_at=utcnow())
         )

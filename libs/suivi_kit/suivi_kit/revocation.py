@@ -38,17 +38,17 @@ class AccountRevisions:
         self._parse = parse
         self._lookback = timedelta(minutes=token_ttl_minutes)
         self._revisions: dict[int, int] = {}
-        self._subscription = None
+        self._subscription: JetStreamContext.PushSubscription | None = None
         self._caught_up = asyncio.Event()
 
     async def start(self, js: JetStreamContext) -> None:
         """Subscribe, and return once the announcements already in the stream are read."""
         since = utcnow() - self._lookback  # older tokens have expired: their revocations do not matter
         config = ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_TIME, opt_start_time=since)
-        self._subscription = await js.subscribe(
+        self._subscription = subscription = await js.subscribe(
             self._subject, stream=STREAM, ordered_consumer=True, config=config, cb=self._on_message
         )
-        info = await self._subscription.consumer_info()
+        info = await subscription.consumer_info()
         if info.num_pending == 0:
             self._caught_up.set()
         try:
