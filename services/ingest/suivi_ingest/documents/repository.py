@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.errors import AppError
 from suivi_kit.events import utcnow
 from suivi_kit.listing import ListQuery, ints, texts
+from suivi_kit.queries import rows_affected
 
 from .models import Document, DocumentContent, ExtractedItem, ServiceState
 
@@ -35,12 +37,12 @@ async def get(session: AsyncSession, document_id: int) -> Document | None:
 
 
 async def by_sha256(session: AsyncSession, sha256: str) -> Document | None:
-    return (await session.execute(select(Document).where(Document.sha256 == sha256))).scalars().first()
+    return (await session.execute(select(Document).where(col(Document.sha256) == sha256))).scalars().first()
 
 
 async def by_source_url(session: AsyncSession, url: str) -> Document | None:
     result = await session.execute(
-        select(Document).where(Document.source_url == url).order_by(Document.id.desc())  # type: ignore[union-attr]
+        select(Document).where(col(Document.source_url) == url).order_by(col(Document.id).desc())
     )
     return result.scalars().first()
 
@@ -58,9 +60,9 @@ async def list_documents(session: AsyncSession, query: ListQuery) -> tuple[Seque
             pattern = f"%{value}%"
             conditions.append(
                 or_(
-                    Document.title.ilike(pattern),  # type: ignore[attr-defined]
-                    Document.filename.ilike(pattern),  # type: ignore[attr-defined]
-                    Document.source_url.ilike(pattern),  # type: ignore[union-attr]
+                    col(Document.title).ilike(pattern),
+                    col(Document.filename).ilike(pattern),
+                    col(Document.source_url).ilike(pattern),
                 )
             )
         elif key in FILTERABLE:
@@ -84,7 +86,11 @@ async def list_documents(session: AsyncSession, query: ListQuery) -> tuple[Seque
         stmt = stmt.where(where)
     total = (await session.execute(total_stmt)).scalar_one()
     rows = (
-        (await session.execute(stmt.order_by(order, Document.id).offset(query.offset).limit(query.limit)))
+        (
+            await session.execute(
+                stmt.order_by(order, col(Document.id)).offset(query.offset).limit(query.limit)
+            )
+        )
         .scalars()
         .all()
     )
@@ -98,16 +104,16 @@ async def get_content(session: AsyncSession, document_id: int) -> DocumentConten
 async def items_of(session: AsyncSession, document_id: int) -> Sequence[ExtractedItem]:
     result = await session.execute(
         select(ExtractedItem)
-        .where(ExtractedItem.document_id == document_id)
-        .order_by(ExtractedItem.start, ExtractedItem.id)  # type: ignore[arg-type]
+        .where(col(ExtractedItem.document_id) == document_id)
+        .order_by(col(ExtractedItem.start), col(ExtractedItem.id))
     )
     return result.scalars().all()
 
 
 async def delete_document(session: AsyncSession, document_id: int) -> None:
-    await session.execute(delete(ExtractedItem).where(ExtractedItem.document_id == document_id))
-    await session.execute(delete(DocumentContent).where(DocumentContent.document_id == document_id))
-    await session.execute(delete(Document).where(Document.id == document_id))
+    await session.execute(delete(ExtractedItem).where(col(ExtractedItem.document_id) == document_id))
+    await session.execute(delete(DocumentContent).where(col(DocumentContent.document_id) == document_id))
+    await session.execute(delete(Document).where(col(Document.id) == document_id))
 
 
 # --- the job queue ---------------------------------------------------------------------------
@@ -117,7 +123,10 @@ async def claim_next(session: AsyncSession, token: str, lease: timedelta, claime
     """Take the oldest queued document for this worker; safe with several replicas."""
     candidate = (
         await session.execute(
-            select(Document.id).where(Document.status == "queued").order_by(Document.id).limit(1)
+            select(col(Document.id))
+            .where(col(Document.status) == "queued")
+            .order_by(col(Document.id))
+            .limit(1)
         )
     ).scalar()
     if candidate is None:
@@ -125,7 +134,7 @@ async def claim_next(session: AsyncSession, token: str, lease: timedelta, claime
     now = utcnow()
     result = await session.execute(
         update(Document)
-        .where(Document.id == candidate, Document.status == "queued")
+        .where(col(Document.id) == candidate, col(Document.status) == "queued")
         .values(
             status="processing",
             progress=0.05,
@@ -133,11 +142,11 @@ async def claim_next(session: AsyncSession, token: str, lease: timedelta, claime
             claim_token=token,
             claimed_by=claimed_by,
             lease_expires_at=now + lease,
-            attempts=Document.attempts + 1,
+            attempts=col(Document.attempts) + 1,
             updated_at=now,
         )
     )
-    return candidate if result.rowcount == 1 else None
+    return candidate if rows_affected(result) == 1 else None
 
 
 async def requeue_expired(session: AsyncSession, now: datetime | None = None) -> int:
@@ -146,12 +155,12 @@ async def requeue_expired(session: AsyncSession, now: datetime | None = None) ->
     result = await session.execute(
         update(Document)
         .where(
-            Document.status == "processing",
-            or_(Document.lease_expires_at.is_(None), Document.lease_expires_at < now),  # type: ignore[union-attr,operator]
+            col(Document.status) == "processing",
+            or_(col(Document.lease_expires_at).is_(None), col(Document.lease_expires_at) < now),
         )
         .values(status="queued", progress=0.0, claim_token=None, lease_expires_at=None, updated_at=now)
     )
-    return result.rowcount or 0
+    return rows_affected(result)
 
 
 async def requeue_orphans(session: AsyncSession, host: str, is_gone: Callable[[int], bool]) -> int:
@@ -162,9 +171,9 @@ async def requeue_orphans(session: AsyncSession, host: str, is_gone: Callable[[i
     """
     rows = (
         await session.execute(
-            select(Document.id, Document.claimed_by).where(
-                Document.status == "processing",
-                Document.claimed_by.like(f"{host}:%"),  # type: ignore[union-attr]
+            select(col(Document.id), col(Document.claimed_by)).where(
+                col(Document.status) == "processing",
+                col(Document.claimed_by).like(f"{host}:%"),
             )
         )
     ).all()
@@ -178,10 +187,10 @@ async def requeue_orphans(session: AsyncSession, host: str, is_gone: Callable[[i
     now = utcnow()
     result = await session.execute(
         update(Document)
-        .where(Document.id.in_(orphans), Document.status == "processing")  # type: ignore[union-attr]
+        .where(col(Document.id).in_(orphans), col(Document.status) == "processing")
         .values(status="queued", progress=0.0, claim_token=None, lease_expires_at=None, updated_at=now)
     )
-    return result.rowcount or 0
+    return rows_affected(result)
 
 
 async def update_claimed(session: AsyncSession, document_id: int, token: str, **values: Any) -> bool:
@@ -189,24 +198,32 @@ async def update_claimed(session: AsyncSession, document_id: int, token: str, **
     values.setdefault("updated_at", utcnow())
     result = await session.execute(
         update(Document)
-        .where(Document.id == document_id, Document.claim_token == token, Document.status == "processing")
+        .where(
+            col(Document.id) == document_id,
+            col(Document.claim_token) == token,
+            col(Document.status) == "processing",
+        )
         .values(**values)
     )
-    return result.rowcount == 1
+    return rows_affected(result) == 1
 
 
 async def set_commitment_id(session: AsyncSession, item_keys: list[str], commitment_id: str | None) -> int:
     result = await session.execute(
-        update(ExtractedItem).where(ExtractedItem.item_key.in_(item_keys)).values(commitment_id=commitment_id)  # type: ignore[attr-defined]
+        update(ExtractedItem)
+        .where(col(ExtractedItem.item_key).in_(item_keys))
+        .values(commitment_id=commitment_id)
     )
-    return result.rowcount or 0
+    return rows_affected(result)
 
 
 async def clear_commitment(session: AsyncSession, commitment_id: str) -> int:
     result = await session.execute(
-        update(ExtractedItem).where(ExtractedItem.commitment_id == commitment_id).values(commitment_id=None)
+        update(ExtractedItem)
+        .where(col(ExtractedItem.commitment_id) == commitment_id)
+        .values(commitment_id=None)
     )
-    return result.rowcount or 0
+    return rows_affected(result)
 
 
 async def get_state(session: AsyncSession, key: str) -> ServiceState | None:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import delete
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts.events import CommitmentExtracted, DocumentPayload
 from suivi_contracts.subjects import COMMITMENT_EXTRACTED, DOCUMENT_FAILED, DOCUMENT_INGESTED
@@ -22,6 +23,7 @@ from suivi_kit.events import CloudEvent, new_event, utcnow
 from suivi_kit.listing import ListQuery
 from suivi_kit.outbound import parse_url
 from suivi_kit.outbox import add_event
+from suivi_kit.queries import row_id
 
 from ..formats import classify, safe_filename
 from . import repository
@@ -105,7 +107,7 @@ async def submit_file(
     )
     session.add(document)
     await session.flush()
-    session.add(DocumentContent(document_id=document.id, data=data))
+    session.add(DocumentContent(document_id=row_id(document), data=data))
     return document, False
 
 
@@ -138,7 +140,7 @@ async def submit_url(
     )
     session.add(document)
     await session.flush()
-    session.add(DocumentContent(document_id=document.id, data=None))
+    session.add(DocumentContent(document_id=row_id(document), data=None))
     return document, False
 
 
@@ -227,7 +229,7 @@ async def record_success(
     if document is None:
         return None
     assert document.sha256 is not None
-    await session.execute(delete(ExtractedItem).where(ExtractedItem.document_id == document_id))
+    await session.execute(delete(ExtractedItem).where(col(ExtractedItem.document_id) == document_id))
     items: list[ExtractedItem] = []
     seen: set[str] = set()
     for found in extracted:
@@ -287,7 +289,7 @@ async def record_failure(
     document = await _claimed(session, document_id, token)
     if document is None:
         return None
-    await session.execute(delete(ExtractedItem).where(ExtractedItem.document_id == document_id))
+    await session.execute(delete(ExtractedItem).where(col(ExtractedItem.document_id) == document_id))
     document.status = "failed"
     document.progress = 1.0
     document.error = message[:2000]
