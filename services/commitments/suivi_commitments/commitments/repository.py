@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Row,
+    TextClause,
     and_,
     bindparam,
     exists,
@@ -21,10 +22,12 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts.vocabularies import STATUSES_DONE
 from suivi_kit.errors import AppError
 from suivi_kit.listing import ListQuery, as_list, ints, texts, truthy
+from suivi_kit.queries import dialect_name, row_id, rows_affected, table_of
 
 from ..listing import ordered
 from ..status_changes.models import Evidence, StatusChange
@@ -45,18 +48,18 @@ def _fts5_query(q: str) -> str | None:
     return " ".join(f'"{word}"*' for word in words) if words else None
 
 
-def _full_text(session: AsyncSession, q: str) -> ColumnElement[bool]:
+def _full_text(session: AsyncSession, q: str) -> ColumnElement[bool] | TextClause:
     words = _WORD.findall(fold(q))[:20]
     if not words:
         return true()
-    if session.bind.dialect.name == "postgresql":
-        query = " & ".join(f"{word}:*" for word in words)
-        return text("commitments.search @@ to_tsquery('simple', :fts)").bindparams(fts=query)
+    if dialect_name(session) == "postgresql":
+        prefixes = " & ".join(f"{word}:*" for word in words)
+        return text("commitments.search @@ to_tsquery('simple', :fts)").bindparams(fts=prefixes)
     query = _fts5_query(q)
     matches = text("SELECT rowid FROM commitments_fts WHERE commitments_fts MATCH :fts").bindparams(
         bindparam("fts", query)
     )
-    return Commitment.id.in_(matches)
+    return col(Commitment.id).in_(matches)
 
 
 def tagged(facet: str, values: list[Any], correlated: bool = False) -> ColumnElement[bool]:
@@ -65,19 +68,21 @@ def tagged(facet: str, values: list[Any], correlated: bool = False) -> ColumnEle
     # slower on 100,000 commitments). To read one page in index order, a correlated EXISTS: it
     # probes only the rows walked until the page is full, instead of first building the list of
     # every commitment with the topic (0.3 ms instead of 7 ms there).
-    value_in = CommitmentTag.value.in_([str(v) for v in values])
+    value_in = col(CommitmentTag.value).in_([str(v) for v in values])
     if correlated:
         return exists().where(
-            CommitmentTag.commitment_id == Commitment.id, CommitmentTag.facet == facet, value_in
+            col(CommitmentTag.commitment_id) == col(Commitment.id),
+            col(CommitmentTag.facet) == facet,
+            value_in,
         )
-    tagged = select(CommitmentTag.commitment_id).where(CommitmentTag.facet == facet, value_in)
-    return Commitment.id.in_(tagged)
+    tagged = select(col(CommitmentTag.commitment_id)).where(col(CommitmentTag.facet) == facet, value_in)
+    return col(Commitment.id).in_(tagged)
 
 
 def _overdue_condition(overdue: bool) -> ColumnElement[bool]:
     """suivi_contracts.rules.is_overdue as SQL: deadline_date is rules.due_on(deadline)."""
-    late = and_(Commitment.deadline_date < date.today(), Commitment.status.not_in(STATUSES_DONE))
-    return late if overdue else ~late | Commitment.deadline_date.is_(None)
+    late = and_(col(Commitment.deadline_date) < date.today(), col(Commitment.status).not_in(STATUSES_DONE))
+    return late if overdue else ~late | col(Commitment.deadline_date).is_(None)
 
 
 COMMITMENT_SORTS = {"id", "title", "status", "kind", "deadline", "created_at", "updated_at", "version"}
@@ -88,12 +93,12 @@ def commitment_conditions(
 ) -> list:
     conditions: list = []
     if not (admin and truthy(filters.get("deleted"))):
-        conditions.append(Commitment.deleted_at.is_(None))
+        conditions.append(col(Commitment.deleted_at).is_(None))
     for key, value in filters.items():
         if value is None or value == "" or value == []:
             continue
         if key == "id":
-            conditions.append(Commitment.id.in_(ints("id", value)))
+            conditions.append(col(Commitment.id).in_(ints("id", value)))
         elif key == "q":
             conditions.append(_full_text(session, str(value)))
         elif key in ("status", "kind"):
@@ -105,11 +110,15 @@ def commitment_conditions(
         elif key == "document_id":
             ids = ints("document_id", value)
             conditions.append(
-                exists().where(Source.commitment_id == Commitment.id, Source.document_id.in_(ids))
+                exists().where(
+                    col(Source.commitment_id) == col(Commitment.id), col(Source.document_id).in_(ids)
+                )
             )
         elif key == "extraction_id":
             conditions.append(
-                exists().where(Source.commitment_id == Commitment.id, Source.extraction_id == str(value))
+                exists().where(
+                    col(Source.commitment_id) == col(Commitment.id), col(Source.extraction_id) == str(value)
+                )
             )
         elif key == "overdue":
             conditions.append(_overdue_condition(truthy(value)))
@@ -122,7 +131,7 @@ def commitment_conditions(
 
 # What a reader is shown of a commitment, as plain rows: building ORM objects cost more than
 # the query itself on a page of 25 (bench/api.py).
-_PUBLIC_COLUMNS = [c for c in Commitment.__table__.c if c.name not in ("search_text", "fingerprint")]
+_PUBLIC_COLUMNS = [c for c in table_of(Commitment).c if c.name not in ("search_text", "fingerprint")]
 
 
 DEEP_PAGE = 250  # rows skipped from which a page is read ids first
@@ -140,8 +149,10 @@ async def list_commitments(
         # Far pages: first the ids, from the narrow indexes, then only those rows. PostgreSQL
         # otherwise read every wide row of the status to sort them (pages 11-100 of a status and
         # a topic: 13-157 ms -> 14-36 ms on 100,000 commitments).
-        ids = ordered(select(Commitment.id).where(*conditions), Commitment, query, COMMITMENT_SORTS)
-        page = select(*_PUBLIC_COLUMNS).where(Commitment.id.in_(ids.offset(query.offset).limit(query.limit)))
+        ids = ordered(select(col(Commitment.id)).where(*conditions), Commitment, query, COMMITMENT_SORTS)
+        page = select(*_PUBLIC_COLUMNS).where(
+            col(Commitment.id).in_(ids.offset(query.offset).limit(query.limit))
+        )
         statement = ordered(page, Commitment, query, COMMITMENT_SORTS)
     rows = (await session.execute(statement)).all()
     return rows, total
@@ -170,7 +181,7 @@ async def _search_only_count(session: AsyncSession, filters: dict[str, Any], adm
     row per commitment (triggers), so counting its matches minus the few deleted rows is the
     same number in ~5 ms. None: not applicable, use the general count.
     """
-    if session.bind.dialect.name != "sqlite":
+    if dialect_name(session) != "sqlite":
         return None
     active = {key for key, value in filters.items() if value not in (None, "", [])}
     if active != {"q"} or (admin and truthy(filters.get("deleted"))):
@@ -192,8 +203,8 @@ async def iter_commitments(session: AsyncSession, filters: dict[str, Any], admin
     while True:
         statement = (
             select(*_PUBLIC_COLUMNS)
-            .where(*conditions, Commitment.id > last_id)
-            .order_by(Commitment.id)
+            .where(*conditions, col(Commitment.id) > last_id)
+            .order_by(col(Commitment.id))
             .limit(batch)
         )
         rows = (await session.execute(statement)).all()
@@ -207,7 +218,9 @@ async def sources_by_commitment(session: AsyncSession, ids: Sequence[int]) -> di
     """The sources of these commitments, as read-only rows."""
     found: dict[int, list[Row]] = {i: [] for i in ids}
     if ids:
-        statement = select(*Source.__table__.c).where(Source.commitment_id.in_(ids)).order_by(Source.id)
+        statement = (
+            select(*table_of(Source).c).where(col(Source.commitment_id).in_(ids)).order_by(col(Source.id))
+        )
         for source in await session.execute(statement):
             found[source.commitment_id].append(source)
     return found
@@ -221,25 +234,25 @@ async def update_at_version(session: AsyncSession, commitment_id: int, version: 
     """Write these values only if the commitment is still at this version (optimistic locking)."""
     result = await session.execute(
         update(Commitment)
-        .where(Commitment.id == commitment_id, Commitment.version == version)
+        .where(col(Commitment.id) == commitment_id, col(Commitment.version) == version)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rows_affected(result) == 1
 
 
 async def replace_tags(session: AsyncSession, commitment: Commitment) -> None:
     await session.execute(
-        CommitmentTag.__table__.delete().where(CommitmentTag.commitment_id == commitment.id)
+        table_of(CommitmentTag).delete().where(col(CommitmentTag.commitment_id) == commitment.id)
     )
     for facet, values in (("topic", commitment.topics), ("actor", commitment.actors)):
         for value in dict.fromkeys(values):
-            session.add(CommitmentTag(commitment_id=commitment.id, facet=facet, value=value))
+            session.add(CommitmentTag(commitment_id=row_id(commitment), facet=facet, value=value))
 
 
 async def has_history(session: AsyncSession, commitment_id: int) -> bool:
-    changes = select(StatusChange.id).where(StatusChange.commitment_id == commitment_id).limit(1)
-    evidence = select(Evidence.id).where(Evidence.commitment_id == commitment_id).limit(1)
+    changes = select(col(StatusChange.id)).where(col(StatusChange.commitment_id) == commitment_id).limit(1)
+    evidence = select(col(Evidence.id)).where(col(Evidence.commitment_id) == commitment_id).limit(1)
     return bool((await session.execute(changes)).first() or (await session.execute(evidence)).first())
 
 
@@ -247,35 +260,37 @@ async def has_history(session: AsyncSession, commitment_id: int) -> bool:
 
 
 async def stats(session: AsyncSession) -> dict[str, Any]:
-    live = Commitment.deleted_at.is_(None)
+    live = col(Commitment.deleted_at).is_(None)
     total = (await session.execute(select(func.count()).select_from(Commitment).where(live))).scalar_one()
 
     async def grouped(column, *where) -> dict[str, int]:
         statement = select(column, func.count()).where(*where).group_by(column)
         return {str(key): count for key, count in (await session.execute(statement)).all()}
 
-    by_status = await grouped(Commitment.status, live)
-    by_kind = await grouped(Commitment.kind, live)
-    tag_join = select(CommitmentTag.facet, CommitmentTag.value, func.count()).join(
-        Commitment, Commitment.id == CommitmentTag.commitment_id
+    by_status = await grouped(col(Commitment.status), live)
+    by_kind = await grouped(col(Commitment.kind), live)
+    tag_join = select(col(CommitmentTag.facet), col(CommitmentTag.value), func.count()).join(
+        Commitment, col(Commitment.id) == col(CommitmentTag.commitment_id)
     )
     by_topic: dict[str, int] = {}
     by_actor: dict[str, int] = {}
     for facet, value, count in (
-        await session.execute(tag_join.where(live).group_by(CommitmentTag.facet, CommitmentTag.value))
+        await session.execute(
+            tag_join.where(live).group_by(col(CommitmentTag.facet), col(CommitmentTag.value))
+        )
     ).all():
         (by_topic if facet == "topic" else by_actor)[value] = count
     documents = (
         await session.execute(
             select(
-                Source.document_id,
-                func.max(Source.document_title),
-                func.count(Source.commitment_id.distinct()),
+                col(Source.document_id),
+                func.max(col(Source.document_title)),
+                func.count(col(Source.commitment_id).distinct()),
             )
-            .join(Commitment, Commitment.id == Source.commitment_id)
-            .where(live, Source.document_id.is_not(None))
-            .group_by(Source.document_id)
-            .order_by(Source.document_id)
+            .join(Commitment, col(Commitment.id) == col(Source.commitment_id))
+            .where(live, col(Source.document_id).is_not(None))
+            .group_by(col(Source.document_id))
+            .order_by(col(Source.document_id))
         )
     ).all()
     overdue = (
@@ -283,10 +298,10 @@ async def stats(session: AsyncSession) -> dict[str, Any]:
             select(func.count()).select_from(Commitment).where(live, _overdue_condition(True))
         )
     ).scalar_one()
-    if session.bind.dialect.name == "postgresql":
-        month = func.to_char(StatusChange.changed_at, "YYYY-MM")
+    if dialect_name(session) == "postgresql":
+        month = func.to_char(col(StatusChange.changed_at), "YYYY-MM")
     else:
-        month = func.strftime("%Y-%m", StatusChange.changed_at)
+        month = func.strftime("%Y-%m", col(StatusChange.changed_at))
     months = (
         await session.execute(select(month, func.count()).group_by(month).order_by(month.desc()).limit(24))
     ).all()

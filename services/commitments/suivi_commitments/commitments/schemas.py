@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from suivi_contracts.vocabularies import ACTORS, KINDS, TOPICS
-
-Kind = Literal[KINDS]  # type: ignore[valid-type]
-Topic = Literal[TOPICS]  # type: ignore[valid-type]
-Actor = Literal[ACTORS]  # type: ignore[valid-type]
+from suivi_contracts.vocabularies import Actor, Kind, Topic
 
 DEADLINE_PATTERN = r"^\d{4}(-\d{2}-\d{2})?$"
 

@@ -19,6 +19,7 @@ from suivi_contracts.rules import due_on, is_overdue
 from suivi_kit.errors import Conflict, Invalid, NotFound
 from suivi_kit.events import utcnow
 from suivi_kit.listing import ListQuery
+from suivi_kit.queries import row_id
 
 from ..consolidation.matching import fingerprint, title_from_text
 from ..events import announce
@@ -50,12 +51,12 @@ def public_commitment(commitment: Commitment | Row, sources: Sequence[Row]) -> C
 
 
 async def load_public(session: AsyncSession, commitment: Commitment) -> CommitmentPublic:
-    sources = await repository.sources_by_commitment(session, [commitment.id])
-    return public_commitment(commitment, sources[commitment.id])
+    sources = await repository.sources_by_commitment(session, [row_id(commitment)])
+    return public_commitment(commitment, sources[row_id(commitment)])
 
 
 async def refresh_derived(session: AsyncSession, commitment: Commitment) -> list[Row]:
-    sources = (await repository.sources_by_commitment(session, [commitment.id]))[commitment.id]
+    sources = (await repository.sources_by_commitment(session, [row_id(commitment)]))[row_id(commitment)]
     commitment.deadline_date = due_on(commitment.deadline)
     commitment.search_text = repository.search_text(commitment, sources)
     await repository.replace_tags(session, commitment)

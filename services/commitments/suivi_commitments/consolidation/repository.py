@@ -6,7 +6,9 @@ import zlib
 from collections.abc import Sequence
 
 from sqlalchemy import select, text
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
+from suivi_kit.queries import dialect_name
 
 from ..commitments.models import Commitment, Source
 from ..commitments.repository import tagged
@@ -17,20 +19,20 @@ CONSOLIDATION_LOCK = zlib.crc32(b"suivi-consolidation")
 async def serialise(session: AsyncSession) -> None:
     """Replicas consolidate one item at a time: two that looked for the same commitment at
     once would both create it. (SQLite's write lock already serialises one process.)"""
-    if session.bind.dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CONSOLIDATION_LOCK})
 
 
 async def source_by_extraction(session: AsyncSession, extraction_id: str) -> Source | None:
-    statement = select(Source).where(Source.extraction_id == extraction_id)
+    statement = select(Source).where(col(Source.extraction_id) == extraction_id)
     return (await session.execute(statement)).scalars().first()
 
 
 async def by_fingerprint(session: AsyncSession, value: str) -> Commitment | None:
     statement = (
         select(Commitment)
-        .where(Commitment.fingerprint == value, Commitment.deleted_at.is_(None))
-        .order_by(Commitment.id)
+        .where(col(Commitment.fingerprint) == value, col(Commitment.deleted_at).is_(None))
+        .order_by(col(Commitment.id))
     )
     return (await session.execute(statement)).scalars().first()
 
@@ -43,8 +45,8 @@ async def candidates(
         return []
     statement = (
         select(Commitment)
-        .where(Commitment.deleted_at.is_(None), Commitment.kind == kind, tagged("topic", topics))
-        .order_by(Commitment.id.desc())
+        .where(col(Commitment.deleted_at).is_(None), col(Commitment.kind) == kind, tagged("topic", topics))
+        .order_by(col(Commitment.id).desc())
         .limit(limit)
     )
     return (await session.execute(statement)).scalars().all()

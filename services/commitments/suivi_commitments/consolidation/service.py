@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts import subjects
 from suivi_contracts.events import CommitmentCreated, CommitmentExtracted, CommitmentSourceAdded
 from suivi_kit.events import utcnow
+from suivi_kit.queries import row_id
 
 from ..commitments.models import Commitment, Source
 from ..commitments.service import public_commitment, refresh_derived
@@ -28,7 +29,7 @@ async def consolidate_extracted(session: AsyncSession, item: CommitmentExtracted
     kind, topics = item.kind, item.topics
     target, score = await _same_commitment(session, text, kind, topics)
     created = target is None
-    if created:
+    if target is None:
         target = Commitment(
             title=title_from_text(text),
             text=text,
@@ -48,7 +49,7 @@ async def consolidate_extracted(session: AsyncSession, item: CommitmentExtracted
         target.version += 1
         target.updated_at = utcnow()
     source = Source(
-        commitment_id=target.id,
+        commitment_id=row_id(target),
         extraction_id=extraction_id,
         document_id=item.document_id,
         document_title=item.document_title,

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from suivi_kit.db import transaction
 from suivi_kit.outbound import FetchFailed, fetch
+from suivi_kit.queries import row_id
 from suivi_kit.settings import Settings
 
 from . import repository
@@ -35,6 +36,7 @@ def readable_text(body: bytes, content_type: str) -> str:
 async def archive_one(sessions: async_sessionmaker, settings: Settings, evidence: Evidence) -> None:
     """Archive once; any failure, foreseen or not, is recorded, so no evidence stays `archiving`."""
     try:
+        assert evidence.url, "only evidence with a URL is queued for archiving"
         values = await _capture(evidence.url, settings)
     except FetchFailed as exc:
         values = _failed(str(exc))
@@ -43,12 +45,12 @@ async def archive_one(sessions: async_sessionmaker, settings: Settings, evidence
         values = _failed(f"unexpected error: {type(exc).__name__}: {exc}")
     try:
         async with transaction(sessions) as session:
-            await repository.record_archive(session, evidence.id, values)
+            await repository.record_archive(session, row_id(evidence), values)
     except Exception as exc:
         log.exception("recording the archive of evidence %s failed", evidence.id)
         async with transaction(sessions) as session:
             await repository.record_archive(
-                session, evidence.id, _failed(f"the archive could not be stored ({type(exc).__name__})")
+                session, row_id(evidence), _failed(f"the archive could not be stored ({type(exc).__name__})")
             )
 
 

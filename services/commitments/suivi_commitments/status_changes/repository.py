@@ -7,9 +7,11 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.events import utcnow
 from suivi_kit.listing import ListQuery
+from suivi_kit.queries import rows_affected
 
 from ..commitments.models import Commitment
 from ..listing import page
@@ -24,7 +26,7 @@ EVIDENCE_SORTS = {"id", "added_at", "published_at", "title", "commitment_id"}
 def _of_live_commitments(model) -> ColumnElement[bool]:
     """Rows about a commitment that is not deleted: deleted means deleted for non-admins,
     history and evidence included."""
-    return model.commitment_id.in_(select(Commitment.id).where(Commitment.deleted_at.is_(None)))
+    return model.commitment_id.in_(select(col(Commitment.id)).where(col(Commitment.deleted_at).is_(None)))
 
 
 def _visible(model, admin: bool) -> list[ColumnElement[bool]]:
@@ -60,7 +62,7 @@ async def list_evidence(
 
 
 async def get_status_change(session: AsyncSession, change_id: int, admin: bool) -> StatusChange | None:
-    statement = select(StatusChange).where(StatusChange.id == change_id, *_visible(StatusChange, admin))
+    statement = select(StatusChange).where(col(StatusChange.id) == change_id, *_visible(StatusChange, admin))
     return (await session.execute(statement)).scalars().first()
 
 
@@ -69,7 +71,7 @@ async def recent_status_changes(session: AsyncSession, limit: int = 10) -> Seque
     statement = (
         select(StatusChange)
         .where(_of_live_commitments(StatusChange))
-        .order_by(StatusChange.id.desc())
+        .order_by(col(StatusChange.id).desc())
         .limit(limit)
     )
     return (await session.execute(statement)).scalars().all()
@@ -84,25 +86,25 @@ async def claim_transition(
     claimed = await session.execute(
         update(Commitment)
         .where(
-            Commitment.id == commitment_id,
-            Commitment.version == expected_version,
-            Commitment.deleted_at.is_(None),
+            col(Commitment.id) == commitment_id,
+            col(Commitment.version) == expected_version,
+            col(Commitment.deleted_at).is_(None),
         )
-        .values(status=to_status, version=Commitment.version + 1, updated_at=utcnow())
+        .values(status=to_status, version=col(Commitment.version) + 1, updated_at=utcnow())
         .execution_options(synchronize_session="evaluate")
     )
-    return claimed.rowcount == 1
+    return rows_affected(claimed) == 1
 
 
 async def get_evidence(session: AsyncSession, evidence_id: int, admin: bool = True) -> Evidence | None:
-    statement = select(Evidence).where(Evidence.id == evidence_id, *_visible(Evidence, admin))
+    statement = select(Evidence).where(col(Evidence.id) == evidence_id, *_visible(Evidence, admin))
     return (await session.execute(statement)).scalars().first()
 
 
 async def evidence_by_ids(session: AsyncSession, ids: Sequence[int]) -> dict[int, Evidence]:
     if not ids:
         return {}
-    rows = (await session.execute(select(Evidence).where(Evidence.id.in_(ids)))).scalars().all()
+    rows = (await session.execute(select(Evidence).where(col(Evidence.id).in_(ids)))).scalars().all()
     return {row.id: row for row in rows}
 
 
@@ -113,24 +115,28 @@ async def claim_archives(session: AsyncSession, limit: int = 10) -> list[Evidenc
     """Evidence waiting to be archived, each claimed by one replica (or again when its claimer died)."""
     now = utcnow()
     waiting = or_(
-        Evidence.archive_status == "pending",
-        and_(Evidence.archive_status == "archiving", Evidence.archived_at < now - ARCHIVE_LEASE),
+        col(Evidence.archive_status) == "pending",
+        and_(col(Evidence.archive_status) == "archiving", col(Evidence.archived_at) < now - ARCHIVE_LEASE),
     )
     candidates = (
-        (await session.execute(select(Evidence.id).where(waiting).order_by(Evidence.id).limit(limit)))
+        (
+            await session.execute(
+                select(col(Evidence.id)).where(waiting).order_by(col(Evidence.id)).limit(limit)
+            )
+        )
         .scalars()
         .all()
     )
-    claimed = []
+    claimed: list[Evidence] = []
     for evidence_id in candidates:
         result = await session.execute(
             update(Evidence)
-            .where(Evidence.id == evidence_id, waiting)
+            .where(col(Evidence.id) == evidence_id, waiting)
             .values(archive_status="archiving", archived_at=now)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1:
-            claimed.append(await session.get(Evidence, evidence_id))
+        if rows_affected(result) == 1:
+            claimed.append(await session.get_one(Evidence, evidence_id))
     return claimed
 
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
-from suivi_contracts.vocabularies import STATUSES
+from suivi_contracts.vocabularies import Status
 from suivi_kit.outbound import BadURL, parse_url
 
 from ..commitments.schemas import TextInput, require_text
-
-Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 
 def _http_url(value: str | None) -> str | None:

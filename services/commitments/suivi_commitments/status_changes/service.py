@@ -10,6 +10,7 @@ from suivi_contracts import subjects
 from suivi_contracts.events import CommitmentStatusChanged, EvidencePayload
 from suivi_contracts.vocabularies import STATUSES_NEEDING_EVIDENCE
 from suivi_kit.errors import Conflict, Invalid, NotFound
+from suivi_kit.queries import row_id
 
 from ..commitments.models import Commitment
 from ..commitments.service import live_commitment, load_public
@@ -93,6 +94,7 @@ async def add_evidence(session: AsyncSession, data: EvidenceCreate, actor: Actor
 async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: Actor) -> StatusChangePublic:
     """Apply a transition atomically: it wins only if the commitment is still at expected_version."""
     commitment = await live_commitment(session, data.commitment_id)
+    commitment_id = row_id(commitment)
     if commitment.version != data.expected_version:
         raise _changed_meanwhile(commitment, data.expected_version)
     if data.to_status == commitment.status:
@@ -102,38 +104,38 @@ async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: 
         )
     evidence = list((await repository.evidence_by_ids(session, data.evidence_ids)).values())
     if len(evidence) != len(set(data.evidence_ids)) or any(
-        e.commitment_id != commitment.id for e in evidence
+        e.commitment_id != commitment_id for e in evidence
     ):
         raise Invalid(
             "Some evidence_ids do not exist or belong to another commitment.",
             errors={"evidence_ids": "unknown evidence for this commitment"},
         )
     if data.evidence is not None:
-        new = _new_evidence(commitment.id, data.evidence, actor)
+        new = _new_evidence(commitment_id, data.evidence, actor)
         session.add(new)
         await session.flush()
         evidence.append(new)
-        payload = EvidencePayload(**public_evidence(new).model_dump())
-        announce(session, subjects.EVIDENCE_ADDED, commitment.id, payload)
+        added = EvidencePayload(**public_evidence(new).model_dump())
+        announce(session, subjects.EVIDENCE_ADDED, commitment_id, added)
     if data.to_status in STATUSES_NEEDING_EVIDENCE and not evidence:
         raise Invalid(
             f"Moving to '{data.to_status}' requires evidence: give evidence or evidence_ids.",
             errors={"evidence": "required for this status"},
         )
     change = StatusChange(
-        commitment_id=commitment.id,
+        commitment_id=commitment_id,
         from_status=commitment.status,
         to_status=data.to_status,
         rationale=data.rationale,
-        evidence_ids=[e.id for e in evidence],
+        evidence_ids=[row_id(e) for e in evidence],
         changed_by=actor.username,
     )
-    if not await repository.claim_transition(session, commitment.id, data.expected_version, data.to_status):
+    if not await repository.claim_transition(session, commitment_id, data.expected_version, data.to_status):
         await session.refresh(commitment)
         raise _changed_meanwhile(commitment, data.expected_version)
     session.add(change)
     await session.flush()
-    public_change = public_status_change(change, {e.id: e for e in evidence})
+    public_change = public_status_change(change, {row_id(e): e for e in evidence})
     payload = CommitmentStatusChanged(
         **(await load_public(session, commitment)).model_dump(),
         from_status=change.from_status,
@@ -143,8 +145,8 @@ async def change_status(session: AsyncSession, data: StatusChangeCreate, actor: 
         changed_by=change.changed_by,
         status_change_id=change.id,
     )
-    announce(session, subjects.COMMITMENT_STATUS_CHANGED, commitment.id, payload)
-    audit(session, actor, "status_change", "commitments", commitment.id, to_status=data.to_status)
+    announce(session, subjects.COMMITMENT_STATUS_CHANGED, commitment_id, payload)
+    audit(session, actor, "status_change", "commitments", commitment_id, to_status=data.to_status)
     return public_change
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.listing import ListQuery
 
@@ -28,7 +29,7 @@ async def list_users(session: AsyncSession, query: ListQuery) -> tuple[Sequence[
         "users",
         filters=USER_FILTERS,
         sorts=USER_SORTS,
-        search=lambda q: User.username.contains(q),
+        search=lambda q: col(User.username).contains(q),
     )
 
 
@@ -49,28 +50,30 @@ async def user_by_folded_name(session: AsyncSession, username: str) -> User | No
     """The account whose name is the same name as `username`, however written."""
     # Names are ASCII letters, digits and _.@- (UserCreate), where lower() folds as casefold
     # does on both SQLite and PostgreSQL; the Python side folds whatever the name holds.
-    statement = select(User).where(func.lower(User.username) == folded(username))
+    statement = select(User).where(func.lower(col(User.username)) == folded(username))
     return (await session.execute(statement)).scalars().first()
 
 
 async def throttles(session: AsyncSession, keys: list[str]) -> dict[str, LoginThrottle]:
-    rows = await session.execute(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))  # type: ignore[attr-defined]
+    rows = await session.execute(select(LoginThrottle).where(col(LoginThrottle.key).in_(keys)))
     return {row.key: row for row in rows.scalars().all()}
 
 
 async def forget_throttles(session: AsyncSession, prefix: str) -> None:
-    await session.execute(delete(LoginThrottle).where(LoginThrottle.key.startswith(prefix)))  # type: ignore[attr-defined]
+    await session.execute(delete(LoginThrottle).where(col(LoginThrottle.key).startswith(prefix)))
 
 
 async def user_by_name(session: AsyncSession, username: str) -> User | None:
-    return (await session.execute(select(User).where(User.username == username))).scalars().first()
+    return (await session.execute(select(User).where(col(User.username) == username))).scalars().first()
 
 
 async def count_users(session: AsyncSession) -> int:
     return (await session.execute(select(func.count()).select_from(User))).scalar_one()
 
 
-ACCOUNT = select(User.username, User.role, User.active, User.revision).where(User.id == bindparam("id"))
+ACCOUNT = select(col(User.username), col(User.role), col(User.active), col(User.revision)).where(
+    col(User.id) == bindparam("id")
+)
 
 
 async def account(connection: AsyncConnection, user_id: Any) -> Row | None:

@@ -81,7 +81,7 @@ def _end_sessions(session: AsyncSession, user: User) -> None:
     """Every token issued to `user` so far stops working, on every service: the revision
     rises, and the outbox announces it in this transaction."""
     user.revision = max(user.revision + 1, time.time_ns() // 1000)
-    payload = AccountChanged(user_id=user.id, revision=user.revision)  # type: ignore[arg-type]
+    payload = AccountChanged(user_id=user.id, revision=user.revision)
     add_event(session, new_event(subjects.ACCOUNT_CHANGED, SOURCE, user.id, payload))
 
 
