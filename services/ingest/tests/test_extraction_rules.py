@@ -461,3 +461,22 @@ def test_a_relative_clause_is_no_operative_clause(ex):
         "2. Welcomes the new regional centres, and in that regard invites donors to support them;\n"
     )
     assert [(i.locator, i.kind) for i in ex.extract(text, "res.txt", "en")] == [("§2", "call")]
+
+
+def test_roman_items_under_a_lettered_lead_in(ex):
+    text = (
+        "The General Assembly,\n\n"
+        "1. Decides to take the following measures:\n\n"
+        "(a) Requests the Secretary-General to act as follows:\n\n"
+        "(i) To publish a report on open data;\n\n"
+        "(ii) To convene a meeting of experts;\n\n"
+        "(b) To review the matter in 2030;\n\n"
+        "(c) In the field of health:\n\n"
+        "(i) To share medical data;\n"
+    )
+    assert [(i.locator, i.kind) for i in ex.extract(text, "res.txt", "en")] == [
+        ("§1 (a) (i)", "call"),  # the lettered item's request, not the paragraph's decision
+        ("§1 (a) (ii)", "call"),
+        ("§1 (b)", "engagement"),
+        ("§1 (c) (i)", "engagement"),  # (c) asks nothing itself: the paragraph's lead-in holds
+    ]

@@ -17,7 +17,7 @@ from .lexicon import en as lexicon_en
 from .lexicon import fr as lexicon_fr
 from .model import ExtractedCommitment, UnsupportedLanguage
 from .negotiation import ADOPTED_MARK, bracket_spans, overlaps
-from .structure import Block, build_blocks, split_inline_items, split_sentences
+from .structure import Block, build_blocks, lettered_item_over, split_inline_items, split_sentences
 from .topics import TopicContext, TopicModel
 from .vocabulary import strong_mission_topics
 
@@ -41,6 +41,7 @@ class _Cand:
     label: str = ""
     lead: int = -1  # index of the lead-in candidate for subs
     subject: str = ""  # « Nous » of a lead-in « Nous : » that its sub-items continue
+    outer: int = -1  # the paragraph's lead-in, when ``lead`` is a lettered item over roman ones
     toks: list | None = None
     decision: Decision | None = None
 
@@ -89,7 +90,9 @@ class Extractor:
             if b.kind == "sub" or (b.kind == "bullet" and b.group in lead_of_group and b.group != bi):
                 parent = lead_of_group.get(b.group, -1)
                 if b.kind == "sub" or blocks[b.group].text.rstrip().endswith(":"):
-                    cands.append(_Cand(bi, 0, len(b.text), "sub", True, b.label, parent))
+                    nested = _nested_lead(cands, blocks, bi)
+                    lead, outer = (nested, parent) if nested >= 0 else (parent, -1)
+                    cands.append(_Cand(bi, 0, len(b.text), "sub", True, b.label, lead, outer=outer))
                     continue
             lead_span, inline = split_inline_items(b.text)
             limit = len(b.text)
@@ -214,6 +217,8 @@ def _final_decision(
     for an actor's announcement or a mission topic."""
     b, d = blocks[c.block], c.decision
     lead = cands[c.lead] if c.role == "sub" and c.lead >= 0 else None
+    if lead is not None and lead.decision is None and c.outer >= 0:
+        lead = cands[c.outer]  # "(a) in the field of health: (i) …" asks nothing itself
     if lead is not None:
         lead_text, lead_d = blocks[lead.block].text[lead.start : lead.end], lead.decision
         if _DESCRIPTIVE_LEAD.search(lead_text):
@@ -260,6 +265,18 @@ _IMPERFECT = {
 
 _FOOTNOTE_MARK_END = re.compile(r"(?<=\D)\s?\d{1,3}$")
 _PREAMBLE_OPENING = {"en": lexicon_en.PREAMBLE_OPENING, "fr": lexicon_fr.PREAMBLE_OPENING}
+
+
+def _nested_lead(cands: list[_Cand], blocks: list[Block], bi: int) -> int:
+    """For a roman sub-item under a lettered one that ends with a colon ("(a) Requests … :
+    (i) …"), the lettered item is its lead-in; else -1 (the paragraph's lead-in is)."""
+    over = lettered_item_over(blocks, bi)
+    if over is None:
+        return -1
+    for k in range(len(cands) - 1, -1, -1):  # the lettered item is a few candidates back
+        if blocks[cands[k].block] is over:
+            return k
+    return -1
 
 
 _SUBJECT_ONLY = re.compile(

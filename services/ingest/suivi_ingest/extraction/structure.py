@@ -506,7 +506,8 @@ def _assign_locators(blocks: list[Block]) -> None:
             if sub_parent >= 0:
                 blocks[sub_parent].children.append(i)
             base = f"§{para_num} " if para_num else _path_locator(b.heading_path, counter, "¶")
-            b.locator = f"{base.rstrip()} {b.label}"
+            over = lettered_item_over(blocks, i)
+            b.locator = f"{base.rstrip()} {over.label + ' ' if over else ''}{b.label}"
         elif b.kind == "bullet":
             counter += 1
             if sub_parent >= 0 and blocks[sub_parent].text.rstrip().endswith(":"):
@@ -527,6 +528,21 @@ def _assign_locators(blocks: list[Block]) -> None:
                 b.locator = _path_locator(b.heading_path, counter, "¶")
         b.para_num = para_num
         b.group = group if group >= 0 else i
+
+
+_ROMAN_LABEL = re.compile(r"^\(?[ivx]{1,6}\)$")
+
+
+def lettered_item_over(blocks: list[Block], i: int) -> Block | None:
+    """The lettered sub-item ending with a colon that a roman sub-item ``i`` stands under."""
+    if not _ROMAN_LABEL.match(blocks[i].label):
+        return None
+    for b in reversed(blocks[:i]):
+        if b.kind != "sub":
+            return None
+        if not _ROMAN_LABEL.match(b.label):
+            return b if b.text.rstrip().endswith(":") else None
+    return None
 
 
 def _path_locator(path: tuple[str, ...], n: int, mark: str) -> str:
