@@ -72,7 +72,7 @@ def find_deadline(text: str, future_only_markers: bool = False) -> str | None:
             return value
         best = best or value
     if best is None and not future_only_markers:
-        m = _FORUM_YEAR.search(text)
-        if m:
-            best = m.group(1) or m.group(2)
+        forum = _FORUM_YEAR.search(text)
+        if forum:
+            best = forum.group(1) or forum.group(2)
     return best

@@ -15,6 +15,8 @@ announces its own action or a mission topic is at stake.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from . import rules_en, rules_fr
 from .decision import Decision, rank
 from .nlp import Tok
@@ -56,12 +58,13 @@ def classify_en(toks: list[Tok], first_in_block: bool = False) -> Decision | Non
     s = rules_en.Sentence.of(toks)
     if rules_en.not_a_statement(s):
         return None
-    best = None
+    best: Decision | None = None
+    constructions: tuple[Callable[[rules_en.Sentence, int], list[Decision] | None], ...]
     constructions = rules_en.CONSTRUCTIONS
     if rules_en.opens_operative_paragraph(s.low):
         # a resolution's operative paragraph is read clause by clause
-        found = [*rules_en.operative_clauses(s.low), rules_en.need_in_operative(s.low)]
-        best = _offer_en(s, best, [d for d in found if d is not None])
+        clauses = [*rules_en.operative_clauses(s.low), rules_en.need_in_operative(s.low)]
+        best = _offer_en(s, best, [d for d in clauses if d is not None])
         constructions = tuple(c for c in constructions if c is not rules_en.third_person_performative)
     for i in range(len(toks)):
         for construction in constructions:

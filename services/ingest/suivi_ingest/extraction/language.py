@@ -51,7 +51,7 @@ def detect_language(text: str, sample_chars: int = 20000) -> str:
     if len(words) < 5:
         return "und"
     scores = {lang: sum(1 for w in words if w in stop) for lang, stop in _SETS.items()}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda lang: scores[lang])
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] < max(2, len(words) * 0.08) or ranked[0] == ranked[1]:
         return "und"

@@ -236,7 +236,7 @@ def _final_decision(
             return None
     if d.kind == "priority" and c.role == "sent" and len(raw.split()) > 60:
         return None
-    conditional = bool(c.toks) and c.toks[min(d.trigger, len(c.toks) - 1)].mood == "Cnd"
+    conditional = bool(c.toks and c.toks[min(d.trigger, len(c.toks) - 1)].mood == "Cnd")
     if d.modal and not d.reported and _narrative_block(b.text, c.start, c.end, lang, conditional):
         d.reported = True  # free indirect speech in a meeting summary
     if d.reported and not d.announce:

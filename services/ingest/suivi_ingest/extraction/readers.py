@@ -153,6 +153,7 @@ def _read_pdf(data: bytes, filename: str) -> str:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
+            ok: int  # a PasswordType, an IntEnum: 0 is "not decrypted"
             try:
                 ok = reader.decrypt("")
             except Exception:

@@ -408,6 +408,7 @@ def _place_line(lines: list[Line], li: int, g: _Grouping) -> bool:
 
 def _line_ends_paragraph(lines: list[Line], li: int, g: _Grouping) -> bool:
     """No blank line before ``li``: does the previous line end its paragraph?"""
+    assert g.prev is not None  # the caller asks only when there is a previous line
     ln, pt = lines[li], g.prev.text
     if g.median > 200:
         return True  # one paragraph a line

@@ -62,6 +62,10 @@ def normalise(text: str) -> str:
     return text.lower().replace("’", "'").replace("\u2011", "-").replace("\u00ad", "")
 
 
+def _mentions(rx: re.Pattern | None, text: str) -> bool:
+    return rx is not None and rx.search(text) is not None
+
+
 def _count(rx: re.Pattern | None, text: str, cap: int = 2) -> int:
     if rx is None or not text:
         return 0
@@ -93,7 +97,7 @@ class DocumentTopics:
         self.subject = normalise(document_subject(text, headings))
         norm = [normalise(p) for p in paragraphs if p.strip()]
         self.profile = {
-            t: sum(1 for p in norm if _CUE_RE[t]["strong"].search(p)) / (len(norm) or 1) for t in TOPICS
+            t: sum(1 for p in norm if _mentions(_CUE_RE[t]["strong"], p)) / (len(norm) or 1) for t in TOPICS
         }
 
     def features(self, ctx: TopicContext, start: int) -> dict[str, list[float]]:
@@ -150,7 +154,7 @@ class TopicModel:
 
     def decide(self, features: dict[str, list[float]]) -> list[str]:
         p = self.probabilities(features)
-        ranked = sorted(p, key=p.get, reverse=True)
+        ranked = sorted(p, key=lambda topic: p[topic], reverse=True)
         # a mission topic named in the item, or in its section's heading when the model leans
         # that way at all, is never left out: users come for these
         named = [
