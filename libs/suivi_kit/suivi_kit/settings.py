@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 from pydantic import ByteSize, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -17,6 +17,13 @@ from sqlalchemy.exc import ArgumentError
 
 PLACEHOLDER_SECRET = "change-me"
 DEFAULT_RETRY_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
+
+
+class StreamLimits(TypedDict):
+    """ensure_stream's keyword arguments for the stream's limits."""
+
+    max_age_seconds: float
+    max_bytes: int
 
 
 class Settings(BaseSettings):
@@ -107,7 +114,7 @@ class Settings(BaseSettings):
         return self
 
     @property
-    def stream_limits(self) -> dict[str, float | int]:
+    def stream_limits(self) -> StreamLimits:
         """ensure_stream's keyword arguments for the limits above."""
         return {
             "max_age_seconds": self.stream_max_age_days * 86400,
