@@ -6,17 +6,36 @@ the same run also checks that neither the secret key nor the admin password reac
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import os
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
+import asyncpg
 import httpx
+import nats
 import pytest
-from suivi_kit.testing import SuiviProcess, WebhookReceiver, wait_until
+from sqlalchemy.engine import make_url
+from suivi_kit.events import STREAM
+from suivi_kit.testing import (
+    NatsCluster,
+    PostgresCluster,
+    Router,
+    ServiceProcess,
+    SuiviProcess,
+    WebhookReceiver,
+    start_all,
+    stop_all,
+    wait_until,
+)
+
+from suivi.gateway import owner_of
 
 SUIVI = str(Path(sys.executable).parent / "suivi")
 SECRET = "backup-test-secret-9f8e7d6c5b4a-do-not-log-me"
@@ -278,3 +297,217 @@ def test_restore_refuses_a_damaged_backup(tmp_path):
     assert missing.returncode == 1 and "not a Suivi backup" in missing.stderr
     empty = suivi("backup", "--to", str(tmp_path / "out"), "--data-dir", str(tmp_path / "empty"))
     assert empty.returncode == 1 and "no database" in empty.stderr
+
+
+# -- the distributed setup: PostgreSQL and a 3-node NATS cluster -------------------------------
+
+STATUS_CHANGED = "suivi.commitment.status_changed"
+
+
+def distributed_env(database_url: str, nats_url: str) -> dict[str, str]:
+    return {
+        "SUIVI_DATABASE_URL": database_url,
+        "SUIVI_NATS_URL": nats_url,
+        "SUIVI_STREAM_REPLICAS": "3",
+        "SUIVI_ALLOW_PRIVATE_ADDRESSES": "1",
+        "SUIVI_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "SUIVI_LOAD_SAMPLES": "0",
+        "SUIVI_WEBHOOK_TIMEOUT_SECONDS": "3",
+        "SUIVI_WEBHOOK_RETRY_SCHEDULE": "1,2,5,10",
+    }
+
+
+def start_system(tmp_path: Path, name: str, env: dict[str, str]):
+    """One process of each service behind one URL, as in tests/test_scale_out.py."""
+    replicas = [
+        ServiceProcess(
+            service,
+            {**env, "SUIVI_DATA_DIR": str(tmp_path / f"{name}-{service}")},
+            tmp_path,
+            f"{name}-{service}",
+        )
+        for service in ("commitments", "ingest", "notify")
+    ]
+    start_all(replicas)
+    router = Router(owner_of, {r.service: [r.url] for r in replicas})
+    router.start()
+    return replicas, router
+
+
+def stop_system(replicas, router) -> None:
+    router.stop()
+    stop_all(replicas)
+
+
+def read_stream(nats_url: str) -> tuple[object, list[dict]]:
+    async def read():
+        client = await nats.connect(servers=nats_url.split(","), connect_timeout=3)
+        try:
+            js = client.jetstream()
+            info = await js.stream_info(STREAM)
+            messages = [
+                json.loads((await js.get_msg(STREAM, seq)).data)
+                for seq in range(info.state.first_seq, info.state.last_seq + 1)
+            ]
+            return info, messages
+        finally:
+            await client.close()
+
+    return asyncio.run(read())
+
+
+def settled_deliveries(database_url: str) -> set[str]:
+    """Event ids whose webhook the database records as delivered."""
+
+    async def read():
+        parsed = make_url(database_url)
+        connection = await asyncpg.connect(
+            host=parsed.host, port=parsed.port, user=parsed.username, database=parsed.database
+        )
+        try:
+            rows = await connection.fetch("SELECT event_id FROM notify.deliveries WHERE status = 'succeeded'")
+            return {row["event_id"] for row in rows}
+        finally:
+            await connection.close()
+
+    return asyncio.run(read())
+
+
+def test_distributed_backup_under_writes_restores_into_a_fresh_cluster(tmp_path, postgres_cluster, receiver):
+    original_db = postgres_cluster.create_database(f"backup_{uuid.uuid4().hex[:10]}")
+    fresh_postgres = PostgresCluster()
+    cluster, fresh_cluster = NatsCluster(tmp_path / "nats-a"), NatsCluster(tmp_path / "nats-b")
+    systems = []
+    try:
+        cluster.start()
+        original_env = distributed_env(original_db, cluster.url)
+        systems.append(start_system(tmp_path, "original", original_env))
+        api = httpx.Client(base_url=systems[-1][1].url, timeout=30)
+        admin = {
+            "Authorization": "Bearer "
+            + api.post("/api/auth/login", json={"username": "admin", "password": ADMIN_PASSWORD}).json()[
+                "access_token"
+            ]
+        }
+        subscription = api.post(
+            "/api/subscriptions", json={"url": receiver.url, "event_types": [STATUS_CHANGED]}, headers=admin
+        )
+        assert subscription.status_code == 201, subscription.text
+        targets = []
+        for number in range(80):
+            created = api.post(
+                "/api/commitments",
+                json={"text": f"Nous publierons le rapport d'étape numéro {number}.", "kind": "engagement"},
+                headers=admin,
+            )
+            assert created.status_code == 201, created.text
+            targets.append(created.json())
+
+        # status changes, one after another, acknowledged (201) or the test fails; the backup
+        # is taken in the middle of them
+        acknowledged: list[int] = []
+        stop_writing = threading.Event()
+
+        def write_meanwhile():
+            with httpx.Client(base_url=api.base_url, timeout=30) as writer:
+                for target in targets:
+                    if stop_writing.is_set():
+                        return
+                    moved = writer.post(
+                        "/api/status_changes",
+                        json={
+                            "commitment_id": target["id"],
+                            "to_status": "in_progress",
+                            "rationale": "Consultations ouvertes.",
+                            "expected_version": target["version"],
+                        },
+                        headers=admin,
+                    )
+                    assert moved.status_code == 201, moved.text
+                    acknowledged.append(target["id"])
+
+        writer = threading.Thread(target=write_meanwhile)
+        writer.start()
+        try:
+            wait_until(lambda: len(acknowledged) >= 10, what="writes to start")
+            before_backup = list(acknowledged)
+            backup_dir = tmp_path / "backup"
+            made = subprocess.run(
+                [SUIVI, "backup", "--to", str(backup_dir)],
+                env={**os.environ, **original_env},
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            during_backup = len(acknowledged) - len(before_backup)
+        finally:
+            stop_writing.set()
+            writer.join()
+        assert made.returncode == 0, made.stderr
+        assert during_backup > 0, "no write went on during the backup"
+        stop_system(*systems.pop())
+        cluster.stop()
+        delivered_before = len(receiver.requests)
+        manifest = json.loads((backup_dir / "manifest.json").read_text())
+
+        # -- a fresh cluster: another PostgreSQL, three other NATS nodes
+        fresh_postgres.start()
+        fresh_db = fresh_postgres.create_database("suivi")
+        fresh_cluster.start()
+        fresh_env = {**os.environ, **distributed_env(fresh_db, fresh_cluster.url)}
+        restore = [SUIVI, "restore", "--from", str(backup_dir)]
+        done = subprocess.run(restore, env=fresh_env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        again = subprocess.run(restore, env=fresh_env, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 1 and "already holds" in again.stderr, again.stderr
+        info, restored_stream = read_stream(fresh_cluster.url)
+        assert info.config.num_replicas == 3
+        assert info.state.messages == manifest["stream"]["messages"] == len(restored_stream)
+        already_delivered = settled_deliveries(fresh_db)
+
+        systems.append(start_system(tmp_path, "restored", distributed_env(fresh_db, fresh_cluster.url)))
+        api = httpx.Client(base_url=systems[-1][1].url, timeout=30)
+        changes = api.get("/api/status_changes", params={"range": "[0,999]"}, headers=admin).json()
+        restored = [change["commitment_id"] for change in changes]
+        # every status change acknowledged before the backup began is there, once; of those
+        # made during it, some are (the snapshot's); none is there twice or was never made
+        assert len(restored) == len(set(restored))
+        assert set(before_backup) <= set(restored) <= set(acknowledged)
+
+        def settled():
+            _, stream = read_stream(fresh_cluster.url)
+            announced = [e["subject"] for e in stream if e["type"] == STATUS_CHANGED]
+            if sorted(announced) != sorted(str(c) for c in restored):
+                return None
+            deliveries = api.get("/api/deliveries", params={"range": "[0,999]"}, headers=admin).json()
+            if len(deliveries) != len(restored) or any(d["status"] != "succeeded" for d in deliveries):
+                return None
+            return stream, deliveries
+
+        stream, deliveries = wait_until(
+            settled, timeout=120, what="every restored change announced, delivered"
+        )
+        # every event once in the stream, and the stream still at three replicas
+        assert len({event["id"] for event in stream}) == len(stream), "an event twice in the stream"
+        info, _ = read_stream(fresh_cluster.url)
+        assert info.config.num_replicas == 3
+        changed_events = {e["id"] for e in stream if e["type"] == STATUS_CHANGED}
+        assert sorted(d["event_id"] for d in deliveries) == sorted(changed_events), "one delivery per event"
+        # webhooks: every change's reached the subscriber; after the restore, only those the
+        # backup did not record as delivered were sent (again: at least once, same id)
+        sent_after = {json.loads(r["body"])["id"] for r in receiver.requests[delivered_before:]}
+        assert changed_events <= {json.loads(r["body"])["id"] for r in receiver.requests}
+        assert not sent_after & already_delivered, sent_after & already_delivered
+        print(
+            f"\ndistributed backup under writes: {len(before_backup)} changes before it, {during_backup} "
+            f"during it, {len(restored)} restored; stream {manifest['stream']['messages']} messages kept, "
+            f"{manifest['stream']['left_out_still_in_outbox']} left to the outboxes, "
+            f"{manifest['stream']['left_out_after_dump']} after the dump left out; "
+            f"{len(sent_after)} webhooks sent after the restore"
+        )
+    finally:
+        for system in systems:
+            stop_system(*system)
+        cluster.stop()
+        fresh_cluster.stop()
+        fresh_postgres.stop()

@@ -1256,3 +1256,22 @@ def test_a_rolling_restart_behind_nginx_fails_no_request(nats_server, postgres_c
         nginx.wait(10)
         for process in replicas:
             process.stop()
+
+
+def test_a_nightly_backup_of_the_distributed_setup(k8s):
+    cronjob = k8s[("CronJob", "suivi-backup")]
+    assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
+    pod = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    pod_security(pod)
+    [container] = pod["containers"]
+    assert container["image"].split(":")[0] == "suivi"
+    assert "suivi backup --to /backups/" in " ".join(container["args"]).replace('"', "")
+    service_env = k8s[("Deployment", "commitments")]["spec"]["template"]["spec"]["containers"][0]
+    assert container["envFrom"] == service_env["envFrom"] and container["env"] == service_env["env"]
+    [volume] = [v for v in pod["volumes"] if v["name"] == "backups"]
+    assert ("PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"]) in k8s
+    # pg_dump is in the image, at the version of the PostgreSQL it dumps
+    assert "postgresql-client-15" in DOCKERFILE.read_text(encoding="utf-8")
+    assert k8s[("StatefulSet", "postgres")]["spec"]["template"]["spec"]["containers"][0]["image"].startswith(
+        "postgres:15"
+    )
