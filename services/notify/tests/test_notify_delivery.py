@@ -15,6 +15,9 @@ from notify_support import (
     send_events,
     status_changed,
 )
+from suivi_contracts import subjects
+from suivi_contracts.events import AccountChanged
+from suivi_kit.events import new_event
 from suivi_notify.sender import WebhookSender
 from suivi_notify.subscriptions.models import Subscription
 
@@ -269,3 +272,23 @@ async def test_an_event_that_breaks_its_contract_is_terminated_and_the_next_ones
         await eventually(settled)
         assert (await js.consumer_info("SUIVI", "notify")).num_redelivered == 0  # terminated, not retried
         assert await deliveries(client, event_id=broken.id) == []
+
+
+async def test_account_changes_are_never_delivered_to_subscribers(js, notify, subscriber):
+    """suivi.account.changed is for the services (token revocation): a subscription to every
+    event does not receive it, and notify does not keep it."""
+    async with notify() as (_app, client):
+        await create_subscription(client, subscriber.url("/everything"))  # no event_types: all of them
+        internal = new_event(
+            subjects.ACCOUNT_CHANGED, "/suivi/commitments", 5, AccountChanged(user_id=5, revision=12345)
+        )
+        public = status_changed(8, "achieved")
+        await send_events(js, [internal, public])
+        received = await subscriber.wait_for(1, "/everything")
+        await eventually(lambda: _delivered(client, public.id))
+        assert [request.webhook_id for request in received] == [public.id]
+        assert await deliveries(client, event_id=internal.id) == []
+
+
+async def _delivered(client, event_id: str) -> bool:
+    return bool(await deliveries(client, event_id=event_id))
