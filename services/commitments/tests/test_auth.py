@@ -100,3 +100,25 @@ async def test_audit_log_records_writes(client):
         e["actor"] == "bob" and e["action"] == "create" and e["resource"] == "commitments" for e in audit
     )
     assert (await client.get("/api/audit", headers=auth("monitor"))).status_code == 403
+
+
+async def test_a_new_password_lifts_the_lockout_of_that_name_only(client):
+    for name in ("mo_na", "mobna"):  # "_" is a LIKE wildcard: the lift must not reach "mobna"
+        payload = {"username": name, "password": "first-pass-1", "role": "viewer"}
+        assert (await client.post("/api/users", json=payload, headers=auth("admin"))).status_code == 201
+        for _ in range(5):
+            await client.post("/api/auth/login", json={"username": name, "password": "wrong-guess"})
+    users = {u["username"]: u["id"] for u in (await client.get("/api/users", headers=auth("admin"))).json()}
+    for name in ("mo_na", "mobna"):
+        assert (
+            await client.put(
+                f"/api/users/{users[name]}", json={"password": "second-pass-2"}, headers=auth("admin")
+            )
+        ).status_code == 200
+        if name == "mo_na":
+            still = await client.post(
+                "/api/auth/login", json={"username": "mobna", "password": "first-pass-1"}
+            )
+            assert still.status_code == 429
+    ok = await client.post("/api/auth/login", json={"username": "mo_na", "password": "second-pass-2"})
+    assert ok.status_code == 200, ok.text

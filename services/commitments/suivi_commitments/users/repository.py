@@ -60,7 +60,10 @@ async def throttles(session: AsyncSession, keys: list[str]) -> dict[str, LoginTh
 
 
 async def forget_throttles(session: AsyncSession, prefix: str) -> None:
-    await session.execute(delete(LoginThrottle).where(col(LoginThrottle.key).startswith(prefix)))
+    # autoescape: "_" and "%" in a name are characters, not LIKE wildcards
+    await session.execute(
+        delete(LoginThrottle).where(col(LoginThrottle.key).startswith(prefix, autoescape=True))
+    )
 
 
 async def user_by_name(session: AsyncSession, username: str) -> User | None:
