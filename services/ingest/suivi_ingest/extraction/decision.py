@@ -55,11 +55,3 @@ _RANK = {"engagement": 4, "call": 3, "recommendation": 2, "priority": 1}
 def rank(d: Decision) -> tuple[float, float]:
     # an actor's announced action (weak evidence) does not outrank a modal statement
     return (1.5 if d.announce and d.confidence < 0.6 else _RANK[d.kind], d.confidence)
-
-
-def strongest(decisions) -> Decision | None:
-    best = None
-    for d in decisions:
-        if best is None or rank(d) > rank(best):
-            best = d
-    return best
