@@ -375,7 +375,7 @@ async def _export_stream_cut(js, target: Path, before_dump: int, outbox: dict[st
                 message = await js.get_msg(STREAM, seq)
             except NotFoundError:  # deleted or expired by the stream's limits
                 continue
-            event_id = (message.headers or {}).get("Nats-Msg-Id")
+            event_id = (message.headers or {}).get("Nats-Msg-Id", "")  # "": in no outbox
             if outbox.get(event_id) is False:
                 still_in_outbox += 1
                 continue
