@@ -23,6 +23,8 @@ import nats
 import pytest
 from sqlalchemy.engine import make_url
 from suivi_kit.events import STREAM
+from suivi_kit.messaging import ensure_stream
+from suivi_kit.nats_server import EmbeddedNats
 from suivi_kit.testing import (
     NatsCluster,
     PostgresCluster,
@@ -35,6 +37,7 @@ from suivi_kit.testing import (
     wait_until,
 )
 
+from suivi.backup import export_stream_cut
 from suivi.gateway import owner_of
 
 SUIVI = str(Path(sys.executable).parent / "suivi")
@@ -511,3 +514,41 @@ def test_distributed_backup_under_writes_restores_into_a_fresh_cluster(tmp_path,
         cluster.stop()
         fresh_cluster.stop()
         fresh_postgres.stop()
+
+
+def test_the_stream_is_cut_at_the_dump_s_snapshot(tmp_path):
+    """Each case of the cut (docs/reliability.md), on a real nats-server: published before L0
+    and pruned from the outbox (kept), published before L0 but unpublished in the snapshot
+    (left to the relay), published after L0 and in the snapshot (kept), unpublished in it
+    (left to the relay), in no outbox (committed after the snapshot: left out)."""
+
+    async def cut():
+        client = await nats.connect(server.url)
+        try:
+            js = client.jetstream()
+            await ensure_stream(js)
+            for event_id in (
+                "pruned",
+                "relay-not-marked",
+                "after-kept",
+                "after-unpublished",
+                "after-snapshot",
+            ):
+                await js.publish(
+                    "suivi.commitment.created", event_id.encode(), headers={"Nats-Msg-Id": event_id}
+                )
+            outbox = {"relay-not-marked": False, "after-kept": True, "after-unpublished": False}
+            return await export_stream_cut(js, tmp_path / "stream.jsonl", 2, outbox)
+        finally:
+            await client.close()
+
+    with EmbeddedNats(tmp_path / "nats") as server:
+        stream = asyncio.run(cut())
+    lines = [json.loads(line) for line in (tmp_path / "stream.jsonl").read_text().splitlines()]
+    assert [line["headers"]["Nats-Msg-Id"] for line in lines] == ["pruned", "after-kept"]
+    assert [line["seq"] for line in lines] == [1, 3]
+    assert (stream["messages"], stream["left_out_still_in_outbox"], stream["left_out_after_dump"]) == (
+        2,
+        2,
+        1,
+    )

@@ -361,7 +361,7 @@ async def _dump_database(url: str, services: list[str], target: Path) -> dict[st
     return outbox
 
 
-async def _export_stream_cut(js, target: Path, before_dump: int, outbox: dict[str, bool]) -> dict:
+async def export_stream_cut(js, target: Path, before_dump: int, outbox: dict[str, bool]) -> dict:
     """The stream's messages, cut by the dump's outboxes as the comment above says."""
     from nats.js.errors import NotFoundError
     from suivi_kit.events import STREAM
@@ -425,7 +425,7 @@ async def backup_postgres(databases: dict[str, list[str]], target: Path, nats_ur
             outbox.update(await _dump_database(url, services, dump))
             manifest["dumps"][f"postgres-{number}"] = _entry(dump, services=services)
         stream_file = target / "stream-SUIVI.jsonl"
-        stream = await _export_stream_cut(js, stream_file, before_dump, outbox)
+        stream = await export_stream_cut(js, stream_file, before_dump, outbox)
     finally:
         await client.close()
     manifest["stream"] = _entry(stream_file, **stream)
