@@ -480,3 +480,19 @@ def test_roman_items_under_a_lettered_lead_in(ex):
         ("§1 (b)", "engagement"),
         ("§1 (c) (i)", "engagement"),  # (c) asks nothing itself: the paragraph's lead-in holds
     ]
+
+
+def test_subject_and_auxiliary_lead_ins(ex):
+    fr = (
+        "Objectif 4. Coopération\n\n30. Nous allons :\n\n"
+        "a) Renforcer la coopération entre les commissions régionales ;\n\n"
+        "b) Soutenir les réseaux communautaires.\n"
+    )
+    en = (
+        "Objective 4. Cooperation\n\n30. We will also:\n\n"
+        "(a) Strengthen cooperation among the regional commissions;\n\n"
+        "(b) Call on donors to fund community networks.\n"
+    )
+    # « Nous allons : a) Renforcer … » reads « Nous allons renforcer … »: what we will do
+    assert [i.kind for i in ex.extract(fr, "x.txt", "fr")] == ["engagement", "engagement"]
+    assert [i.kind for i in ex.extract(en, "x.txt", "en")] == ["engagement", "engagement"]

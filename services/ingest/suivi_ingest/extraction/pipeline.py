@@ -279,8 +279,9 @@ def _nested_lead(cands: list[_Cand], blocks: list[Block], bi: int) -> int:
     return -1
 
 
-_SUBJECT_ONLY = re.compile(
-    r"^\W*(we|nous)(?:\s+(?:also|further|therefore|hereby|all|jointly|également|aussi|donc|tous|ensemble))*\s*:\W*$",
+_SUBJECT_ONLY = re.compile(  # "We:", « Nous allons : », "We will also:"
+    r"^\W*((?:we|nous)(?:\s+(?:also|further|therefore|hereby|all|jointly|également|aussi|donc|tous|ensemble"
+    r"|will|shall|must|should|allons|devons|devrons|devrions))*)\s*:\W*$",
     re.I,
 )
 
@@ -294,7 +295,7 @@ def _give_subjects(cands: list[_Cand], blocks: list[Block]) -> None:
         lead = cands[c.lead]
         m = _SUBJECT_ONLY.match(blocks[lead.block].text[lead.start : lead.end])
         if m:
-            c.subject = m.group(1).capitalize()
+            c.subject = m.group(1)[:1].upper() + m.group(1)[1:]
 
 
 def _preambular(b: Block, lang: str) -> bool:
