@@ -8,8 +8,15 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from .nats_server import free_port
+
+if TYPE_CHECKING:  # imported where they are used, so that importing this module stays cheap
+    import threading
+
+    import httpx
+    import uvicorn
 
 PG_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -19,6 +26,13 @@ def _pg_tool(name: str) -> str | None:
         if (directory / name).exists():
             return str(directory / name)
     return shutil.which(name)
+
+
+def _pg_tool_path(name: str) -> str:
+    """A PostgreSQL program that `available()` found."""
+    path = _pg_tool(name)
+    assert path is not None, f"{name} is not installed"
+    return path
 
 
 class PostgresCluster:
@@ -48,13 +62,21 @@ class PostgresCluster:
 
     def start(self) -> None:
         self._run(
-            _pg_tool("initdb"), "-D", str(self.data), "-U", "suivi", "--auth=trust", "-E", "UTF8", "--no-sync"
+            _pg_tool_path("initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "suivi",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
         )
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
         )
         self._run(
-            _pg_tool("pg_ctl"),
+            _pg_tool_path("pg_ctl"),
             "-D",
             str(self.data),
             "-o",
@@ -77,7 +99,7 @@ class PostgresCluster:
     def stop(self) -> None:
         if self.data.exists():
             try:
-                self._run(_pg_tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+                self._run(_pg_tool_path("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
             except subprocess.CalledProcessError:
                 pass
         shutil.rmtree(self.root, ignore_errors=True)
@@ -193,6 +215,13 @@ class WebhookReceiver:
 # -- the distributed setup on one machine: a NATS cluster, `suivi serve` replicas, a router ----------
 
 
+class _NatsNode(TypedDict):
+    name: str
+    port: int
+    cluster: int
+    monitor: int
+
+
 class NatsCluster:
     """`size` nats-server processes on loopback in one cluster (`suivi`), JetStream on each.
 
@@ -202,7 +231,7 @@ class NatsCluster:
 
     def __init__(self, root: Path, size: int = 3):
         self.root = root
-        self.nodes = [
+        self.nodes: list[_NatsNode] = [
             {"name": f"n{i + 1}", "port": free_port(), "cluster": free_port(), "monitor": free_port()}
             for i in range(size)
         ]
@@ -403,9 +432,9 @@ class Router:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._turn: dict[str, int] = {}
-        self._client = None
-        self._server = None
-        self._thread = None
+        self._client: httpx.AsyncClient | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
 
     async def __call__(self, scope, receive, send) -> None:
         import httpx
@@ -417,7 +446,8 @@ class Router:
                     self._client = httpx.AsyncClient(timeout=60)
                     await send({"type": "lifespan.startup.complete"})
                 else:
-                    await self._client.aclose()
+                    if self._client is not None:
+                        await self._client.aclose()
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         service = self.route(scope["path"])
@@ -433,6 +463,7 @@ class Router:
         headers = [(k.decode(), v.decode()) for k, v in scope["headers"] if k.decode() not in self.HOP_BY_HOP]
         query = scope.get("query_string", b"").decode()
         status, out_headers, content = 502, [], b'{"detail":"bad gateway"}'
+        assert self._client is not None, "requests come only after the lifespan's startup"
         for attempt in range(len(replicas)):
             upstream = replicas[(start + attempt) % len(replicas)]
             target = f"{upstream}{scope['path']}" + (f"?{query}" if query else "")
@@ -460,17 +491,17 @@ class Router:
         import uvicorn
 
         config = uvicorn.Config(self, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
+        self._server = server = uvicorn.Server(config)
+        self._thread = thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
         deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
                 raise RuntimeError("the router did not start")
             time.sleep(0.05)
 
     def stop(self) -> None:
-        if self._server is not None:
+        if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(timeout=10)
 
@@ -480,7 +511,7 @@ def stop_all(processes: list[ServiceProcess], timeout: float = 15.0) -> None:
     import signal
 
     for process in processes:
-        if process.alive:
+        if process.alive and process.process is not None:
             process.process.send_signal(signal.SIGTERM)
     for process in processes:
         process.stop(timeout)
