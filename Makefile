@@ -52,10 +52,11 @@ run: setup ## start Suivi on http://127.0.0.1:8000 (ingests the sample corpus on
 
 test: setup system-packages lint test-python test-ui ## lint, every Python suite (incl. browser e2e), UI unit tests
 
-lint: $(VENV)/.installed ## ruff and the import boundaries between services
+lint: $(VENV)/.installed ## ruff, the import boundaries between services, mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test-python: $(VENV)/.installed frontend/dist/index.html ## pytest: services, cross-service, end to end, browser
 	$(BIN)/pytest
