@@ -163,7 +163,7 @@ async def running(settings: Settings):
             app = factory(settings)
             await stack.enter_async_context(app.router.lifespan_context(app))
             client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://suivi.test")
-            client.app = app  # type: ignore[attr-defined]
+            client.app = app  # type: ignore[attr-defined]  # kept on the client: the tests walk its routes
             clients[name] = await stack.enter_async_context(client)
         yield clients
 
