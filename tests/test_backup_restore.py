@@ -463,6 +463,11 @@ def test_distributed_backup_under_writes_restores_into_a_fresh_cluster(tmp_path,
         assert done.returncode == 0, done.stderr
         again = subprocess.run(restore, env=fresh_env, capture_output=True, text=True, timeout=120)
         assert again.returncode == 1 and "already holds" in again.stderr, again.stderr
+        # --force drops the schemas and the stream, then restores the same again
+        forced = subprocess.run(
+            [*restore, "--force"], env=fresh_env, capture_output=True, text=True, timeout=120
+        )
+        assert forced.returncode == 0, forced.stderr
         info, restored_stream = read_stream(fresh_cluster.url)
         assert info.config.num_replicas == 3
         assert info.state.messages == manifest["stream"]["messages"] == len(restored_stream)
