@@ -39,7 +39,12 @@ _BENEFICIARIES = re.compile(
     r"(?:developing|developed|least developed|landlocked developing|small island developing|middle-income)"
     r" (?:and \w+ )?countries|pays (?:en (?:voie de )?développement|les moins avancés|développés)"
 )
-_CUE_RE = {actor: re.compile("|".join(f"(?:{p})" for p in cues)) for actor, cues in ACTOR_CUES.items()}
+# one word-start assertion for the whole alternation, none per alternative: the regex engine
+# then skips the positions whose first character no alternative starts with
+_CUE_RE = {
+    actor: re.compile(r"(?<!\w)(?:" + "|".join(p.removeprefix(r"\b") for p in cues) + ")")
+    for actor, cues in ACTOR_CUES.items()
+}
 
 
 @cache

@@ -176,8 +176,7 @@ class Extractor:
                 continue
             start = b.orig(c.start + s_off)
             end = b.orig(c.start + e_off - 1) + 1 if e_off > s_off else start
-            paragraph = b.text[: c.start] + " " + b.text[c.end :]
-            topic_context = TopicContext(item_text, lead_text, paragraph, " > ".join(b.heading_path))
+            topic_context = TopicContext(item_text, lead_text, b.text, " > ".join(b.heading_path))
             topics = doc_topics.topics(topic_context, start)
             actors = find_actors(item_text, lead_text, d.kind, authors)
             status = "none"
