@@ -37,7 +37,7 @@ from suivi_kit.testing import (
     wait_until,
 )
 
-from suivi.backup import export_stream_cut
+from suivi.backup import export_stream_cut, libpq
 from suivi.gateway import owner_of
 
 SUIVI = str(Path(sys.executable).parent / "suivi")
@@ -557,3 +557,11 @@ def test_the_stream_is_cut_at_the_dump_s_snapshot(tmp_path):
         2,
         1,
     )
+
+
+def test_pg_dump_gets_the_password_in_its_environment_never_in_its_arguments():
+    dbname, env = libpq(
+        "postgresql+asyncpg://suivi:s3cr%40t@db.example:5432/suivi?ssl=require&command_timeout=9"
+    )
+    assert dbname == "postgresql://suivi@db.example:5432/suivi?sslmode=require"
+    assert env["PGPASSWORD"] == "s3cr@t"

@@ -278,18 +278,30 @@ def postgres_databases(settings) -> dict[str, list[str]] | None:
     return grouped
 
 
-def _libpq(url: str) -> tuple[str, dict[str, str]]:
-    """pg_dump's --dbname for a SQLAlchemy URL, and its environment (the password out of `ps`)."""
+def libpq(url: str) -> tuple[str, dict[str, str]]:
+    """pg_dump's --dbname for a SQLAlchemy URL, and its environment (the password out of `ps`).
+
+    Of the URL's query, only the TLS mode is libpq's business (asyncpg's `ssl`, libpq's
+    `sslmode`: the same values); the others tune the driver."""
     import os
 
-    from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import URL, make_url
 
     parsed = make_url(url)
     env = dict(os.environ)
     if parsed.password:
         env["PGPASSWORD"] = str(parsed.password)
-    dbname = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    return dbname, env
+    query = {"sslmode": mode} if (mode := _ssl_mode(url)) else {}
+    libpq = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database, query)
+    return libpq.render_as_string(hide_password=False), env
+
+
+def _ssl_mode(url: str) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    query = make_url(url).query
+    mode = query.get("ssl") or query.get("sslmode")
+    return mode if isinstance(mode, str) else None
 
 
 async def _connect_postgres(url: str):
@@ -304,6 +316,7 @@ async def _connect_postgres(url: str):
             user=parsed.username,
             password=parsed.password,
             database=parsed.database,
+            ssl=_ssl_mode(url),
         )
     except (OSError, asyncpg.PostgresError) as exc:
         raise BackupError(f"cannot connect to PostgreSQL at {parsed.host}:{parsed.port}: {exc}") from None
@@ -352,7 +365,7 @@ async def _dump_database(url: str, services: list[str], target: Path) -> dict[st
                     f'SELECT event_id, published_at IS NOT NULL AS published FROM "{service}".outbox'
                 )
                 outbox.update((row["event_id"], row["published"]) for row in rows)
-            dbname, env = _libpq(url)
+            dbname, env = libpq(url)
             schemas = [f"--schema={service}" for service in services]
             command = [_pg_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot}", *schemas]
             await _run_tool([*command, f"--file={target}", f"--dbname={dbname}"], env)
@@ -450,7 +463,7 @@ async def _restore_dump(url: str, services: list[str], dump: Path, force: bool) 
             await connection.execute(f'DROP SCHEMA "{row["schema_name"]}" CASCADE')
     finally:
         await connection.close()
-    dbname, env = _libpq(url)
+    dbname, env = libpq(url)
     command = [_pg_tool("pg_restore"), "--single-transaction", "--exit-on-error", f"--dbname={dbname}"]
     await _run_tool([*command, str(dump)], env)
 
