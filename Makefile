@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_STAMP := var/.apt-updated
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-packages run test lint test-python test-ui fuzz bench eval clean
+.PHONY: help setup lock system-packages run test lint test-python test-ui fuzz bench eval clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -18,9 +18,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Exactly the versions of the lock, each file checked against its hash; then Suivi itself,
+# editable. tests/test_dependency_lock.py fails when pyproject.toml and the lock disagree:
+# run `make lock`.
+$(VENV)/.installed: pyproject.toml requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $@
+
+# uv resolves for every platform (--universal) on Python 3.11; the runtime pins bind the dev
+# lock (-c), so the image (requirements.txt) and the tests (requirements-dev.txt) run the same.
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.11
+lock: $(VENV)/.installed ## pin pyproject.toml's dependencies again, with hashes (requirements*.txt)
+	$(LOCK) --output-file requirements.txt
+	$(LOCK) --extra dev --constraint requirements.txt --output-file requirements-dev.txt
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error

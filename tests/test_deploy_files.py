@@ -262,6 +262,24 @@ def test_service_image_is_multi_stage_and_runs_as_non_root():
     assert 'ENTRYPOINT ["suivi"]' in runtime
 
 
+def test_service_image_runs_as_the_user_and_with_the_paths_the_manifests_assume(k8s, compose):
+    _, (_, runtime) = dockerfile_stages(DOCKERFILE)
+    [user] = [line.split()[1] for line in runtime if line.startswith("USER ")]
+    uid, gid = map(int, user.split(":"))
+    env = dict(re.findall(r"(\w+)=(\S+)", " ".join(line for line in runtime if line.startswith("ENV "))))
+    data_dir = env["SUIVI_DATA_DIR"]
+    assert f"--uid {uid}" in " ".join(runtime) and f"WORKDIR {data_dir}" in runtime
+    for name in SERVICES:
+        pod = k8s[("Deployment", name)]["spec"]["template"]["spec"]
+        assert (pod["securityContext"]["runAsUser"], pod["securityContext"]["runAsGroup"]) == (uid, gid)
+        [container] = pod["containers"]
+        mounts = {mount["mountPath"] for mount in container["volumeMounts"]}
+        assert data_dir in mounts, "the read-only root needs the data directory writable"
+        assert container["args"][0] == "serve" and 'ENTRYPOINT ["suivi"]' in runtime
+        assert f"{name}-data:{data_dir}" in compose["services"][name]["volumes"]
+    assert suivi_config()["SUIVI_DATA_DIR"] == data_dir
+
+
 def test_ui_image_builds_the_frontend_and_serves_it_with_nginx():
     (build_from, build), (runtime_from, runtime) = dockerfile_stages(DOCKERFILE_UI)
     assert build_from.startswith("FROM ${NODE_IMAGE}") and build_from.endswith(" AS build")
@@ -279,7 +297,8 @@ def test_dockerignore_keeps_what_the_images_need():
         for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    for needed in ("pyproject.toml", "README.md", "src", "libs", "services", "frontend", "deploy/nginx"):
+    needed_files = ("requirements.txt", "pyproject.toml", "README.md", "src", "libs", "services", "frontend")
+    for needed in (*needed_files, "deploy/nginx"):
         assert needed not in patterns and not any(needed.startswith(p + "/") for p in patterns), needed
     for excluded in (".git", ".venv", "**/node_modules", "frontend/dist", ".env", "deploy/compose.env"):
         assert excluded in patterns, excluded
@@ -585,7 +604,7 @@ def test_every_manifest_is_valid_kubernetes():
     try:
         import kubernetes_validate
     except ImportError:
-        pytest.fail("kubernetes-validate is missing: it is a dev dependency (pip install -e '.[dev]')")
+        pytest.fail("kubernetes-validate is missing: it is a dev dependency (make setup)")
     documents = k8s_documents()
     assert documents
     failures = []
