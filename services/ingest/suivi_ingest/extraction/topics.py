@@ -67,10 +67,6 @@ def normalise(text: str) -> str:
     return text.lower().replace("’", "'").replace("\u2011", "-").replace("\u00ad", "")
 
 
-def _mentions(rx: re.Pattern | None, text: str) -> bool:
-    return rx is not None and rx.search(text) is not None
-
-
 def _count(rx: re.Pattern | None, text: str, cap: int = 2) -> int:
     if rx is None or not text.strip():
         return 0
@@ -104,12 +100,17 @@ class DocumentTopics:
         self.model = model
         self.references = References(text)
         self.subject = normalise(document_subject(text, headings))
-        norm = [normalise(p) for p in paragraphs if p.strip()]
-        self.profile = {
-            t: sum(1 for p in norm if _mentions(_CUE_RE[t]["strong"], p)) / (len(norm) or 1) for t in TOPICS
-        }
         self.subject_cues = _strong(self.subject, 1)
         self._cache: dict[tuple[str, str], dict[str, int]] = {}  # lead-ins, paragraphs, headings recur
+        # each paragraph's cues, counted once: for the document's profile and for its items
+        counts = [self._paragraph(p) for p in paragraphs if p.strip()]
+        self.profile = {t: sum(1 for c in counts if c[t]) / (len(counts) or 1) for t in TOPICS}
+
+    def _paragraph(self, text: str) -> dict[str, int]:
+        key = ("paragraph", text)
+        if key not in self._cache:
+            self._cache[key] = _strong(normalise(text), 99)
+        return self._cache[key]
 
     def _cues(self, kind: str, text: str, cap: int, start: int = 0) -> dict[str, int]:
         key = (kind, text)
@@ -127,7 +128,7 @@ class DocumentTopics:
         competition = sum(1 for n in strong.values() if n)
         weak = {t: _count(_CUE_RE[t]["weak"], item) for t in TOPICS}
         lead = self._cues("lead", ctx.lead, 2, start)
-        paragraph = self._cues("paragraph", ctx.paragraph, 99, start)
+        paragraph = self._paragraph(ctx.paragraph)
         heading = self._cues("heading", ctx.heading, 1)
         section = self._cues("section", ctx.heading, 1)
         return {
