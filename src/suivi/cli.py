@@ -260,16 +260,17 @@ async def _create_user(args) -> int:
     from suivi_commitments.users.audit import Actor
     from suivi_commitments.users.schemas import UserCreate
     from suivi_commitments.users.service import create_user
-    from suivi_kit.db import create_engine, migrate, session_factory, transaction
+    from suivi_kit.db import create_engine, migrate
     from suivi_kit.errors import AppError
+    from suivi_kit.uow import Database
 
     settings = _settings()
     engine = create_engine(settings.database_url_for(NAME), NAME)
     try:
         await migrate(engine, MIGRATIONS, NAME)
         data = UserCreate(username=args.username, password=args.password, role=args.role)
-        async with transaction(session_factory(engine)) as session:
-            await create_user(session, data, Actor("cli"))
+        async with Database(engine).write() as uow:
+            await create_user(uow.session, data, Actor("cli"))
     except AppError as exc:
         print(f"suivi users create: {exc.message}", file=sys.stderr)
         return 1

@@ -14,8 +14,7 @@ import time
 import warnings
 import weakref
 import zlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
 import aiosqlite
@@ -94,7 +93,7 @@ class _InlineSQLite(aiosqlite.Connection):
     indexed read costs SQLite itself, so a read-heavy API spent most of its time on hand-offs
     (bench/api.py). In WAL mode readers never wait for a lock, so running them inline cannot
     stall the loop; writers could (BEGIN IMMEDIATE waits for the write lock), which is why an
-    engine built this way serialises its write transactions on an asyncio lock (`transaction`).
+    engine built this way serialises its write transactions on an asyncio lock (`write_lock`).
     """
 
     async def _execute(self, fn, *args, **kwargs):
@@ -215,22 +214,6 @@ def for_reads(engine: AsyncEngine) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-
-
-@asynccontextmanager
-async def transaction(
-    sessions: async_sessionmaker[AsyncSession], write: bool = True
-) -> AsyncIterator[AsyncSession]:
-    """A unit of work: commit on success, roll back on error. Services never commit themselves."""
-    async with write_lock(sessions.kw["bind"]) if write else nullcontext(), sessions() as session:
-        if write:
-            await session.connection(execution_options={"immediate": True})
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
 
 
 async def scrub_freed_space(engine: AsyncEngine, table: str) -> None:

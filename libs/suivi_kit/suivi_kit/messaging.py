@@ -1,19 +1,17 @@
-"""NATS plumbing: connecting, the SUIVI stream, publishing events, and a resilient pull loop."""
+"""NATS plumbing: connecting, the SUIVI stream, publishing events (the pull loop is consumer.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import nats
 from nats.aio.client import Client
-from nats.aio.msg import Msg
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
+from nats.js.api import StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError, ServiceUnavailableError
 
 from .events import STREAM, STREAM_SUBJECTS, CloudEvent
@@ -95,66 +93,3 @@ async def publish_serialized(
     """`publish` for an event already serialized (an outbox row): no parse and dump again."""
     ack = await js.publish(subject, body, timeout=timeout, headers={"Nats-Msg-Id": event_id})
     return not ack.duplicate
-
-
-Handler = Callable[[CloudEvent, Msg], Awaitable[None]]
-
-
-class PermanentFailure(Exception):
-    """Raised by a handler for a message that can never be processed: it is terminated, not retried."""
-
-
-async def consume(
-    js: JetStreamContext,
-    *,
-    subject: str,
-    durable: str,
-    handler: Handler,
-    batch: int = 64,
-    ack_wait: float = 60.0,
-    stop: asyncio.Event,
-) -> None:
-    """Pull messages for a durable consumer until `stop` is set; ack after the handler commits.
-
-    Pull subscriptions can go silent after a server restart (nats.py #504), so any error
-    re-creates the subscription after a pause instead of leaving the loop.
-    """
-    config = ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=ack_wait, max_ack_pending=batch * 4)
-    while not stop.is_set():
-        try:
-            subscription = await js.pull_subscribe(subject, durable=durable, stream=STREAM, config=config)
-            while not stop.is_set():
-                try:
-                    messages = await subscription.fetch(batch, timeout=1.0)
-                except (NatsTimeout, TimeoutError):  # nats-py raises either when idle
-                    continue
-                for message in messages:
-                    await _handle(message, handler)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            if stop.is_set():
-                return
-            log.exception("consumer %s failed; re-subscribing", durable)
-            await asyncio.sleep(1.0)
-
-
-async def _handle(message: Msg, handler: Handler) -> None:
-    try:
-        event = CloudEvent.from_json(message.data)
-    except ValueError:
-        log.error("terminating a message that is not a CloudEvent on %s", message.subject)
-        await message.term()
-        return
-    try:
-        await handler(event, message)
-    except PermanentFailure:
-        log.exception("terminating event %s", event.id)
-        await message.term()
-        return
-    except Exception:
-        delivered = message.metadata.num_delivered if message.metadata else 1
-        log.exception("event %s failed (delivery %s); retrying later", event.id, delivered)
-        await message.nak(delay=min(60.0, 0.5 * 2 ** min(delivered, 7)))
-        return
-    await message.ack()

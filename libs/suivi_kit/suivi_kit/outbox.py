@@ -1,10 +1,10 @@
-"""Transactional outbox and inbox.
+"""The transactional outbox.
 
 A change and the event announcing it are written in one transaction (`add_event`); the
 relay publishes unpublished rows in order with the event id as Nats-Msg-Id, so a crash
 between commit and publish loses nothing and a repeat is dropped by JetStream. Published
-rows are deleted after `keep_published` (the stream keeps the events). On the consuming
-side, `first_delivery` records (consumer, event id) in the handler's transaction.
+rows are deleted after `keep_published` (the stream keeps the events). The consuming side,
+with its inbox, is consumer.py.
 """
 
 from __future__ import annotations
@@ -21,16 +21,15 @@ from typing import Literal
 from nats.js import JetStreamContext
 from prometheus_client import Gauge
 from sqlalchemy import Column, Text, delete, func, select, text, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import Field, SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .db import FileLock, sqlite_lock_path, transaction
+from .db import FileLock, sqlite_lock_path
 from .db_types import UTCDateTime
 from .events import CloudEvent, utcnow
 from .messaging import publish_serialized
 from .queries import rows_affected
+from .uow import EVENTS_ADDED, Database
 
 log = logging.getLogger(__name__)
 
@@ -51,32 +50,11 @@ class OutboxMessage(SQLModel, table=True):
     )
 
 
-class InboxMessage(SQLModel, table=True):
-    __tablename__ = "inbox"
-
-    consumer: str = Field(primary_key=True, max_length=100)
-    event_id: str = Field(primary_key=True, max_length=64)
-    processed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime()))
-
-
 def add_event(session: AsyncSession, event: CloudEvent) -> None:
     session.add(
         OutboxMessage(event_id=event.id, subject=event.nats_subject, payload=event.to_json().decode())
     )
-
-
-async def first_delivery(session: AsyncSession, consumer: str, event_id: str) -> bool:
-    """Record the event as processed by `consumer`; False when it was processed before."""
-    exists = await session.get(InboxMessage, (consumer, event_id))
-    if exists is not None:
-        return False
-    session.add(InboxMessage(consumer=consumer, event_id=event_id))
-    try:
-        await session.flush()
-    except IntegrityError:
-        await session.rollback()
-        return False
-    return True
+    session.info[EVENTS_ADDED] = True  # the unit of work wakes the relay once this commits
 
 
 def _fault(point: str) -> None:
@@ -96,12 +74,12 @@ class OutboxRelay:
 
     def __init__(
         self,
-        sessions: async_sessionmaker[AsyncSession],
+        db: Database,
         name: str,
         batch: int = 200,
         keep_published: timedelta | None = None,
     ):
-        self._sessions = sessions
+        self._db = db
         self._name = name
         self._batch = batch
         self._keep_published = keep_published
@@ -155,8 +133,10 @@ class OutboxRelay:
         )
         deleted = batches = 0
         while max_batches is None or batches < max_batches:
-            async with transaction(self._sessions) as session:
-                result = await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id).in_(oldest)))
+            async with self._db.write() as uow:
+                result = await uow.session.execute(
+                    delete(OutboxMessage).where(col(OutboxMessage.id).in_(oldest))
+                )
             count = rows_affected(result)
             deleted += count
             batches += 1
@@ -165,33 +145,33 @@ class OutboxRelay:
         return deleted
 
     async def publish_pending(self, js: JetStreamContext) -> int:
-        if self._sessions.kw["bind"].dialect.name == "postgresql":
+        if self._db.engine.dialect.name == "postgresql":
             return await self._publish_pending_postgres(js)
         # Processes sharing a SQLite file (suivi serve --workers) take turns, as replicas do on
         # PostgreSQL with an advisory lock.
         if self._file_lock is None:
-            path = sqlite_lock_path(str(self._sessions.kw["bind"].url), "relay")
+            path = sqlite_lock_path(str(self._db.engine.url), "relay")
             self._file_lock = FileLock(path) if path else False
         if self._file_lock and not self._file_lock.try_acquire():
             OUTBOX_PENDING.labels(self._name).set(0)  # another process relays and reports
             return 0
         try:
-            async with self._sessions() as session:
+            async with self._db.sessions() as session:
                 rows = await self._pending(session)
             if not rows:
                 return 0
             # SQLite has one writer at a time: publish outside any transaction, so that API writes
             # never wait on NATS, then mark the rows in a short one.
             await self._publish(js, rows)
-            async with transaction(self._sessions) as session:
-                await self._mark_published(session, [row.id for row in rows])
+            async with self._db.write() as uow:
+                await self._mark_published(uow.session, [row.id for row in rows])
             return len(rows)
         finally:
             if self._file_lock:
                 self._file_lock.release()
 
     async def _publish_pending_postgres(self, js: JetStreamContext) -> int:
-        async with self._sessions() as session:
+        async with self._db.sessions() as session:
             # A leader lock held for the transaction: replicas take turns and order holds.
             got = await session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
             if not got.scalar():

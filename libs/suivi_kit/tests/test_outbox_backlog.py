@@ -8,14 +8,15 @@ from suivi_kit import db
 from suivi_kit.messaging import ensure_stream
 from suivi_kit.nats_server import EmbeddedNats
 from suivi_kit.outbox import OutboxMessage, OutboxRelay
+from suivi_kit.uow import Database
 
 
 @pytest.fixture
-async def sessions(tmp_path):
+async def database(tmp_path):
     engine = db.create_engine(f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}", "public")
     async with engine.begin() as connection:
         await connection.run_sync(OutboxMessage.__table__.create)
-    yield db.session_factory(engine)
+    yield Database(engine)
     await engine.dispose()
 
 
@@ -28,22 +29,22 @@ async def nats_client(tmp_path):
         await client.close()
 
 
-async def write_events(sessions, count: int, prefix: str) -> None:
-    async with db.transaction(sessions) as session:
+async def write_events(database: Database, count: int, prefix: str) -> None:
+    async with database.write() as uow:
         rows = [
             {"event_id": f"{prefix}-{n}", "subject": "suivi.test.backlog", "payload": "{}"}
             for n in range(count)
         ]
-        await session.execute(insert(OutboxMessage), rows)
+        await uow.session.execute(insert(OutboxMessage), rows)
 
 
 def pending(service: str) -> float | None:
     return REGISTRY.get_sample_value("suivi_outbox_pending", {"service": service})
 
 
-async def test_the_backlog_is_reported_as_it_drains(sessions, nats_client):
-    await write_events(sessions, 5, "drain")
-    relay = OutboxRelay(sessions, "backlog-drain", batch=2)
+async def test_the_backlog_is_reported_as_it_drains(database, nats_client):
+    await write_events(database, 5, "drain")
+    relay = OutboxRelay(database, "backlog-drain", batch=2)
     js = nats_client.jetstream()
     seen = []
     for _ in range(4):
@@ -53,9 +54,9 @@ async def test_the_backlog_is_reported_as_it_drains(sessions, nats_client):
     assert seen == [5, 3, 1, 0]
 
 
-async def test_the_backlog_stays_visible_while_nats_is_away(sessions, nats_client):
-    await write_events(sessions, 3, "away")
-    relay = OutboxRelay(sessions, "backlog-away", batch=200)
+async def test_the_backlog_stays_visible_while_nats_is_away(database, nats_client):
+    await write_events(database, 3, "away")
+    relay = OutboxRelay(database, "backlog-away", batch=200)
     js = nats_client.jetstream()
     await nats_client.close()
     with pytest.raises(Exception):  # noqa: B017 - whichever error a closed connection raises

@@ -7,22 +7,23 @@ from sqlalchemy import insert, select
 from suivi_kit import db, outbox
 from suivi_kit.events import utcnow
 from suivi_kit.outbox import OutboxMessage, OutboxRelay
+from suivi_kit.uow import Database
 
 
 @pytest.fixture
-async def sessions(database_url, tmp_path):
+async def database(database_url, tmp_path):
     engine = db.create_engine(database_url or f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}", "public")
     async with engine.begin() as connection:
         await connection.run_sync(OutboxMessage.__table__.create)
-    yield db.session_factory(engine)
+    yield Database(engine)
     await engine.dispose()
 
 
-async def test_rows_published_before_the_retention_are_deleted_in_batches(sessions, monkeypatch):
+async def test_rows_published_before_the_retention_are_deleted_in_batches(database, monkeypatch):
     now = utcnow()
     published_days_ago = {"old-1": 10, "old-2": 9, "old-3": 8, "recent": 1, "unpublished": None}
-    async with db.transaction(sessions) as session:
-        await session.execute(
+    async with database.write() as uow:
+        await uow.session.execute(
             insert(OutboxMessage),
             [
                 {
@@ -36,14 +37,14 @@ async def test_rows_published_before_the_retention_are_deleted_in_batches(sessio
             ],
         )
     monkeypatch.setattr(outbox, "PRUNE_BATCH", 2)
-    relay = OutboxRelay(sessions, "test", keep_published=timedelta(days=7))
+    relay = OutboxRelay(database, "test", keep_published=timedelta(days=7))
 
     assert await relay.prune_published(now, max_batches=1) == 2  # what the relay does between passes
     assert await relay.prune_published(now) == 1
-    async with sessions() as session:
+    async with database.read() as session:
         left = set((await session.execute(select(OutboxMessage.event_id))).scalars())
     assert left == {"recent", "unpublished"}
     assert (
-        await OutboxRelay(sessions, "test", keep_published=None).prune_published(now + timedelta(days=99))
+        await OutboxRelay(database, "test", keep_published=None).prune_published(now + timedelta(days=99))
         == 0
     )

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_kit.auth import Principal
-from suivi_kit.db import transaction
+from suivi_kit.uow import UnitOfWork
 
 from .users.audit import Actor
 
 
-@asynccontextmanager
-async def writing(request: Request) -> AsyncIterator[AsyncSession]:
-    """A writing unit of work; once it commits, the outbox relay is woken to publish at once."""
-    async with transaction(request.app.state.sessions) as session:
-        yield session
-    request.app.state.relay.wake()
+def writing(request: Request) -> AbstractAsyncContextManager[UnitOfWork]:
+    return request.app.state.db.write()
 
 
-@asynccontextmanager
-async def reading(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.read_sessions() as session:
-        yield session
+def reading(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
+    return request.app.state.db.read()
 
 
 def remote_addr(request: Request) -> str | None:

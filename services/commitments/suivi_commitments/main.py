@@ -10,17 +10,18 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from sqlalchemy.exc import IntegrityError
-from suivi_contracts import subjects
 from suivi_kit.auth import Principal
-from suivi_kit.db import create_engine, for_reads, migrate, ping, session_factory, transaction
-from suivi_kit.messaging import connect, consume, ensure_stream
+from suivi_kit.consumer import consume
+from suivi_kit.db import create_engine, migrate, ping, session_factory
+from suivi_kit.messaging import connect, ensure_stream
 from suivi_kit.outbox import OutboxRelay
 from suivi_kit.settings import Settings
+from suivi_kit.uow import Database
 from suivi_kit.web import create_service_app
 
 from .commitments.router import router as commitments_router
 from .commitments.router import stats_router
-from .consolidation import consumer as extracted
+from .consolidation.consumer import EXTRACTED
 from .status_changes.archiver import run_archiver
 from .status_changes.router import evidence_router
 from .status_changes.router import router as status_changes_router
@@ -41,12 +42,12 @@ ROUTERS = (
 )
 
 
-async def ensure_admin(sessions, settings: Settings) -> str | None:
+async def ensure_admin(db: Database, settings: Settings) -> str | None:
     """On an empty database, create the user `admin`; return its password if we generated it."""
     password = settings.admin_password or secrets.token_urlsafe(12)
     try:
-        async with transaction(sessions) as session:
-            if not await users.create_first_admin(session, password):
+        async with db.write() as uow:
+            if not await users.create_first_admin(uow.session, password):
                 return None
     except IntegrityError:  # a replica starting at the same moment created it first
         return None
@@ -68,15 +69,14 @@ def create_app(settings: Settings) -> FastAPI:
         await migrate(engine, MIGRATIONS, NAME)
         app.state.settings = settings
         app.state.engine = engine
-        app.state.sessions = sessions = session_factory(engine)
-        app.state.read_engine = for_reads(engine)
-        app.state.read_sessions = session_factory(app.state.read_engine)
+        app.state.db = db = Database(engine)
+        app.state.read_engine = db.read_engine
         threaded = (
             create_engine(settings.database_url_for(NAME), NAME) if engine.dialect.name == "sqlite" else None
         )
-        app.state.long_read_sessions = session_factory(threaded) if threaded else app.state.read_sessions
+        app.state.long_read_sessions = session_factory(threaded or db.read_engine)
         app.state.check_account = make_account_check(app)
-        generated = await ensure_admin(sessions, settings)
+        generated = await ensure_admin(db, settings)
         if generated:
             print(f"Created the user 'admin' with password: {generated}  (shown once)", flush=True)
         app.state.generated_admin_password = generated
@@ -84,21 +84,13 @@ def create_app(settings: Settings) -> FastAPI:
         js = nc.jetstream()
         await ensure_stream(js, settings.stream_replicas, **settings.stream_limits)
         app.state.nats = nc
-        app.state.relay = relay = OutboxRelay(sessions, NAME, keep_published=settings.outbox_kept)
+        app.state.relay = relay = OutboxRelay(db, NAME, keep_published=settings.outbox_kept)
+        db.after_events(relay.wake)
         stop = asyncio.Event()
         tasks = [
             asyncio.create_task(relay.run(js, stop), name="commitments-outbox"),
-            asyncio.create_task(
-                consume(
-                    js,
-                    subject=subjects.COMMITMENT_EXTRACTED,
-                    durable=extracted.DURABLE,
-                    handler=extracted.make_extracted_handler(app),
-                    stop=stop,
-                ),
-                name="commitments-consumer",
-            ),
-            asyncio.create_task(run_archiver(sessions, settings, stop), name="commitments-archiver"),
+            asyncio.create_task(consume(js, db, EXTRACTED, stop), name="commitments-consumer"),
+            asyncio.create_task(run_archiver(db, settings, stop), name="commitments-archiver"),
         ]
         try:
             yield

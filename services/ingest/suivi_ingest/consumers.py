@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from nats.aio.msg import Msg
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts.consumers import INGEST_COMMITMENT_LINKS
 from suivi_contracts.events import (
     CommitmentCreated,
@@ -24,17 +21,13 @@ from suivi_contracts.events import (
     EventPayload,
     parse_payload,
 )
-from suivi_kit.db import transaction
+from suivi_kit.consumer import Consumer, PermanentFailure
 from suivi_kit.events import CloudEvent
-from suivi_kit.messaging import PermanentFailure
-from suivi_kit.outbox import first_delivery
+from suivi_kit.uow import UnitOfWork
 
 from .documents import repository
 
 log = logging.getLogger(__name__)
-
-CONSUMER = INGEST_COMMITMENT_LINKS.durable
-SUBJECT = INGEST_COMMITMENT_LINKS.subject
 
 
 def parse(event: CloudEvent) -> EventPayload:
@@ -44,20 +37,20 @@ def parse(event: CloudEvent) -> EventPayload:
         raise PermanentFailure(f"event {event.id} ({event.type}) breaks its contract: {exc}") from exc
 
 
-class CommitmentLinks:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]):
-        self.sessions = sessions
-
-    async def handle(self, event: CloudEvent, _message: Msg | None = None) -> None:
-        if event.type not in INGEST_COMMITMENT_LINKS.handles:
-            return
+async def link_commitments(uow: UnitOfWork, events: list[CloudEvent]) -> None:
+    for event in events:
         payload = parse(event)
         commitment_id = str(payload.about_commitment())
-        async with transaction(self.sessions) as session:
-            if not await first_delivery(session, CONSUMER, event.id):
-                return
-            if isinstance(payload, CommitmentDeleted):
-                await repository.clear_commitment(session, commitment_id)
-            elif isinstance(payload, CommitmentCreated | CommitmentSourceAdded) and payload.extraction_id:
-                linked = await repository.set_commitment_id(session, [payload.extraction_id], commitment_id)
-                log.debug("linked %d item(s) to commitment %s", linked, commitment_id)
+        if isinstance(payload, CommitmentDeleted):
+            await repository.clear_commitment(uow.session, commitment_id)
+        elif isinstance(payload, CommitmentCreated | CommitmentSourceAdded) and payload.extraction_id:
+            linked = await repository.set_commitment_id(uow.session, [payload.extraction_id], commitment_id)
+            log.debug("linked %d item(s) to commitment %s", linked, commitment_id)
+
+
+COMMITMENT_LINKS = Consumer(
+    INGEST_COMMITMENT_LINKS.durable,
+    INGEST_COMMITMENT_LINKS.subject,
+    link_commitments,
+    event_types=INGEST_COMMITMENT_LINKS.handles,
+)

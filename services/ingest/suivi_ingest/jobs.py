@@ -15,17 +15,14 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_kit.db import transaction
 from suivi_kit.events import utcnow
 from suivi_kit.outbound import FetchFailed, fetch
 from suivi_kit.settings import Settings
+from suivi_kit.uow import Database
 
 from . import isolation
 from .documents import repository, service
@@ -57,16 +54,10 @@ class JobFailed(Exception):
 
 
 class JobWorker:
-    def __init__(
-        self,
-        settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
-        on_commit: Callable[[], None] = lambda: None,
-    ):
+    def __init__(self, settings: Settings, db: Database):
         self.settings = settings
-        self.sessions = sessions
+        self.db = db
         self.isolated = IsolatedWorker(settings.extraction_memory_mb)
-        self._on_commit = on_commit
         self._wake = asyncio.Event()
         self.worker_id = f"{_host()}:{os.getpid()}"
 
@@ -74,8 +65,8 @@ class JobWorker:
         self._wake.set()
 
     async def requeue_expired(self) -> int:
-        async with transaction(self.sessions) as session:
-            count = await repository.requeue_expired(session)
+        async with self.db.write() as uow:
+            count = await repository.requeue_expired(uow.session)
         if count:
             log.warning("re-queued %d document(s) whose worker stopped", count)
         return count
@@ -96,8 +87,8 @@ class JobWorker:
                 return False
             return False
 
-        async with transaction(self.sessions) as session:
-            count = await repository.requeue_orphans(session, host, is_gone)
+        async with self.db.write() as uow:
+            count = await repository.requeue_orphans(uow.session, host, is_gone)
         if count:
             log.warning("re-queued %d document(s) left by a stopped process", count)
         return count
@@ -144,9 +135,9 @@ class JobWorker:
     async def _release(self, document_id: int, token: str) -> None:
         """Give a document back to the queue at shutdown; the interrupted try does not count."""
         try:
-            async with transaction(self.sessions) as session:
+            async with self.db.write() as uow:
                 await repository.update_claimed(
-                    session,
+                    uow.session,
                     document_id,
                     token,
                     status="queued",
@@ -160,8 +151,8 @@ class JobWorker:
 
     async def _claim(self) -> tuple[int, str] | None:
         token = uuid.uuid4().hex
-        async with transaction(self.sessions) as session:
-            document_id = await repository.claim_next(session, token, LEASE, self.worker_id)
+        async with self.db.write() as uow:
+            document_id = await repository.claim_next(uow.session, token, LEASE, self.worker_id)
         return None if document_id is None else (document_id, token)
 
     async def _process(self, document_id: int, token: str) -> None:
@@ -193,19 +184,21 @@ class JobWorker:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             try:
-                async with transaction(self.sessions) as session:
+                async with self.db.write() as uow:
                     await repository.update_claimed(
-                        session, document_id, token, lease_expires_at=_lease_end()
+                        uow.session, document_id, token, lease_expires_at=_lease_end()
                     )
             except Exception:
                 log.exception("could not renew the lease of document %s", document_id)
 
     async def _progress(self, document_id: int, token: str, progress: float, **values) -> bool:
-        async with transaction(self.sessions) as session:
-            return await repository.update_claimed(session, document_id, token, progress=progress, **values)
+        async with self.db.write() as uow:
+            return await repository.update_claimed(
+                uow.session, document_id, token, progress=progress, **values
+            )
 
     async def _run(self, document_id: int, token: str) -> dict | None:
-        async with self.sessions() as session:
+        async with self.db.read() as session:
             document = await repository.get(session, document_id)
             content = await repository.get_content(session, document_id)
         if document is None or document.claim_token != token:
@@ -292,9 +285,9 @@ class JobWorker:
             name, fmt = classify(fetched.body, name, content_type)
         except UnsupportedType as exc:
             raise JobFailed(f"{exc.message} (fetched from {url})") from None
-        async with transaction(self.sessions) as session:
+        async with self.db.write() as uow:
             twin = await service.record_fetched(
-                session,
+                uow.session,
                 document_id,
                 token,
                 data=fetched.body,
@@ -311,20 +304,18 @@ class JobWorker:
         return fetched.body, name, content_type
 
     async def _succeed(self, document_id: int, token: str, outcome: dict) -> None:
-        async with transaction(self.sessions) as session:
-            document = await service.record_success(session, document_id, token, **outcome)
+        async with self.db.write() as uow:
+            document = await service.record_success(uow.session, document_id, token, **outcome)
         if document is not None:
             PROCESSED.labels("done").inc()
             log.info("document %s done: %d commitment(s)", document_id, document.commitment_count)
-            self._on_commit()
 
     async def _fail(self, document_id: int, token: str, message: str, **details) -> None:
-        async with transaction(self.sessions) as session:
-            document = await service.record_failure(session, document_id, token, message, **details)
+        async with self.db.write() as uow:
+            document = await service.record_failure(uow.session, document_id, token, message, **details)
         if document is not None:
             PROCESSED.labels("failed").inc()
             log.info("document %s failed: %s", document_id, message)
-            self._on_commit()
 
 
 def _host() -> str:

@@ -18,12 +18,14 @@ from fastapi import FastAPI
 from suivi_contracts import subjects
 from suivi_contracts.events import AccountChanged
 from suivi_kit import db, messaging
+from suivi_kit.consumer import consume
 from suivi_kit.outbox import OutboxRelay
 from suivi_kit.revocation import AccountRevisions
 from suivi_kit.settings import Settings
+from suivi_kit.uow import Database
 from suivi_kit.web import create_service_app
 
-from .consumers import CONSUMER, SUBJECT, CommitmentLinks
+from .consumers import COMMITMENT_LINKS
 from .documents.router import router as documents_router
 from .jobs import JobWorker
 from .samples import load_samples
@@ -49,7 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = db.create_engine(settings.database_url_for(SERVICE), SERVICE)
         state["engine"] = engine
-        sessions = db.session_factory(engine)
+        database = Database(engine)
         await db.migrate(engine, MIGRATIONS, SERVICE)
         client = await messaging.connect(settings.nats_servers, f"suivi-{SERVICE}")
         state["nats"] = client
@@ -61,30 +63,24 @@ def create_app(settings: Settings) -> FastAPI:
         await revisions.start(js)
         app.state.check_account = revisions.check  # tokens of changed accounts are refused here too
 
-        # The relay reads, publishes, then writes: on SQLite it must hold the write lock from the
-        # start, or a job committing meanwhile makes its write fail ("database is locked").
-        relay = OutboxRelay(
-            db.session_factory(engine.execution_options(immediate=True)),
-            SERVICE,
-            keep_published=settings.outbox_kept,
-        )
-        jobs = JobWorker(settings, sessions, on_commit=relay.wake)
-        links = CommitmentLinks(sessions)
+        relay = OutboxRelay(database, SERVICE, keep_published=settings.outbox_kept)
+        database.after_events(relay.wake)
+        jobs = JobWorker(settings, database)
         app.state.settings = settings
         app.state.engine = engine
-        app.state.sessions = sessions
+        app.state.db = database
         app.state.jobs = jobs
         app.state.relay = relay
 
         if settings.load_samples:
-            await load_samples(settings, sessions)
+            await load_samples(settings, database)
 
         stop = asyncio.Event()
         tasks = [
             asyncio.create_task(jobs.run(stop), name="ingest-jobs"),
             asyncio.create_task(relay.run(js, stop), name="ingest-outbox"),
             asyncio.create_task(
-                messaging.consume(js, subject=SUBJECT, durable=CONSUMER, handler=links.handle, stop=stop),
+                consume(js, database, COMMITMENT_LINKS, stop),
                 name="ingest-consumer",
             ),
         ]

@@ -6,11 +6,9 @@ import logging
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
-from suivi_kit.db import transaction
 from suivi_kit.events import utcnow
 from suivi_kit.settings import Settings
+from suivi_kit.uow import Database
 
 from .documents import repository, service
 from .documents.models import ServiceState
@@ -26,24 +24,24 @@ def samples_dir(settings: Settings) -> Path:
     return Path(__file__).resolve().parents[3] / "samples" / "corpus"
 
 
-async def load_samples(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> int:
+async def load_samples(settings: Settings, db: Database) -> int:
     """Queue every sample file once in the database's life; returns how many were queued."""
     directory = samples_dir(settings)
     files = sorted(directory.glob("*.txt")) if directory.is_dir() else []
     queued = 0
     try:
-        async with transaction(sessions) as session:
-            if await repository.get_state(session, STATE_KEY) is not None:
+        async with db.write() as uow:
+            if await repository.get_state(uow.session, STATE_KEY) is not None:
                 return 0
             # Claim the load first: a second replica starting now fails on the primary key.
-            session.add(
+            uow.session.add(
                 ServiceState(key=STATE_KEY, value={"dir": str(directory), "at": utcnow().isoformat()})
             )
-            await session.flush()
-            if await repository.count(session) == 0:
+            await uow.session.flush()
+            if await repository.count(uow.session) == 0:
                 for path in files:
                     _, duplicate = await service.submit_file(
-                        session, data=path.read_bytes(), filename=path.name, content_type="text/plain"
+                        uow.session, data=path.read_bytes(), filename=path.name, content_type="text/plain"
                     )
                     queued += 0 if duplicate else 1
     except IntegrityError:

@@ -11,8 +11,9 @@ from datetime import timedelta
 import pytest
 from ingest_support import SMALL_FR, VIEWER, make_settings, running_app, wait_for
 from suivi_ingest.documents.models import Document, DocumentContent
-from suivi_kit.db import create_engine, session_factory, transaction
+from suivi_kit.db import create_engine
 from suivi_kit.events import utcnow
+from suivi_kit.uow import Database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,9 +49,9 @@ async def test_samples_load_once_and_a_crashed_job_is_requeued_on_start(tmp_path
         await wait_for(client, sample_id, statuses=("processing",))
     # Stopped while working: the document went back to the queue, the interrupted try not counted.
     engine = create_engine(settings.database_url_for("ingest"), "ingest")
-    sessions = session_factory(engine)
-    async with transaction(sessions) as session:
-        sample = await session.get(Document, sample_id)
+    database = Database(engine)
+    async with database.write() as uow:
+        sample = await uow.session.get(Document, sample_id)
         assert sample is not None
         assert (sample.status, sample.attempts, sample.claim_token) == ("queued", 0, None)
 
@@ -64,7 +65,7 @@ async def test_samples_load_once_and_a_crashed_job_is_requeued_on_start(tmp_path
         "orphan-elsewhere.txt": ("elsewhere:1", timedelta(seconds=-1)),
     }
     orphan_ids = []
-    async with transaction(sessions) as session:
+    async with database.write() as uow:
         for name, (claimed_by, lease) in orphans.items():
             data = SMALL_FR.replace("2027", str(2040 + len(orphan_ids))).encode()
             orphan = Document(
@@ -80,9 +81,9 @@ async def test_samples_load_once_and_a_crashed_job_is_requeued_on_start(tmp_path
                 claimed_by=claimed_by,
                 lease_expires_at=utcnow() + lease,
             )
-            session.add(orphan)
-            await session.flush()
-            session.add(DocumentContent(document_id=orphan.id, data=data))
+            uow.session.add(orphan)
+            await uow.session.flush()
+            uow.session.add(DocumentContent(document_id=orphan.id, data=data))
             orphan_ids.append(orphan.id)
     await engine.dispose()
 

@@ -10,11 +10,13 @@ from pathlib import Path
 from fastapi import FastAPI
 from suivi_contracts import subjects
 from suivi_contracts.events import AccountChanged
+from suivi_kit.consumer import consume
 from suivi_kit.db import create_engine, migrate, ping, scrub_freed_space
 from suivi_kit.messaging import connect, ensure_stream
 from suivi_kit.outbox import OutboxRelay
 from suivi_kit.revocation import AccountRevisions
 from suivi_kit.settings import Settings
+from suivi_kit.uow import Database
 from suivi_kit.web import create_service_app
 
 from .config import notify_settings
@@ -23,8 +25,7 @@ from .scheduler import Jobs, create_scheduler
 from .sender import WebhookSender
 from .subscriptions.router import router as subscriptions_router
 from .subscriptions.service import reseal_secrets
-from .uow import Database
-from .worker import DeliveryWorker, FanOut, consume_events
+from .worker import DeliveryWorker, events_consumer
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +42,11 @@ def create_app(settings: Settings) -> FastAPI:
         engine = create_engine(config.database_url_for("notify"), schema="notify", inline_sqlite=True)
         await migrate(engine, MIGRATIONS, "notify")
         db = Database(engine)
-        async with db.write() as session:
-            resealed = await reseal_secrets(session, config.secret_box)
+        async with db.write() as uow:
+            resealed = await reseal_secrets(uow.session, config.secret_box)
         if resealed:  # the values they replace must not linger in the database's free space
             await scrub_freed_space(engine, "subscriptions")
             log.info("sealed %d webhook secret(s) under the current SUIVI_SECRET_KEY", resealed)
-        sessions = db.sessions
         nc = await connect(config.nats_servers, "notify")
         js = nc.jetstream()
         await ensure_stream(js, config.stream_replicas, **config.stream_limits)
@@ -61,8 +61,9 @@ def create_app(settings: Settings) -> FastAPI:
             per_origin=config.webhook_origin_connections,
         )
         worker = DeliveryWorker(db, sender, config)
-        relay = OutboxRelay(sessions, "notify", keep_published=config.outbox_kept)
-        jobs = Jobs(db, on_emit=relay.wake, log_retention_days=config.webhook_log_retention_days)
+        relay = OutboxRelay(db, "notify", keep_published=config.outbox_kept)
+        db.after_events(relay.wake)
+        jobs = Jobs(db, log_retention_days=config.webhook_log_retention_days)
         stop = asyncio.Event()
         state.update(engine=engine, nc=nc)
         app.state.db = db
@@ -70,7 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.jobs = jobs
         tasks = [
             asyncio.create_task(
-                consume_events(js, FanOut(db, worker), stop, config.consumer_ack_wait_seconds),
+                consume(js, db, events_consumer(worker, config.consumer_ack_wait_seconds), stop),
                 name="notify-consumer",
             ),
             asyncio.create_task(worker.run(stop), name="notify-deliveries"),

@@ -16,10 +16,10 @@ from sqlalchemy import delete, exists, select
 from sqlmodel import col
 from suivi_kit.events import utcnow
 from suivi_kit.queries import rows_affected
+from suivi_kit.uow import Database
 
 from .deliveries.models import Delivery, DeliveryStatus
 from .readmodel.models import ReceivedEvent
-from .uow import Database
 
 MIN_DAYS = 14.0
 BATCH = 1000
@@ -48,8 +48,8 @@ async def prune(db: Database, days: float, now: datetime | None = None) -> dict[
 async def _in_batches(db: Database, statement) -> int:
     deleted = 0
     while True:
-        async with db.write() as session:
-            count = rows_affected(await session.execute(statement))
+        async with db.write() as uow:
+            count = rows_affected(await uow.session.execute(statement))
         deleted += count
         if count < BATCH:
             return deleted

@@ -17,11 +17,11 @@ from suivi_contracts.events import CommitmentDeadlineDue, DigestWeekly
 from suivi_contracts.subjects import COMMITMENT_DEADLINE_DUE, DIGEST_WEEKLY, WEBHOOK_TEST
 from suivi_kit.events import new_event, utcnow
 from suivi_kit.outbox import add_event
+from suivi_kit.uow import Database
 
 from . import retention
 from .events import SOURCE
 from .readmodel import repository as readmodel
-from .uow import Database
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,8 @@ RETENTION_INTERVAL = 3600.0  # seconds
 
 
 class Jobs:
-    def __init__(self, db: Database, on_emit=None, log_retention_days: float = 0.0):
+    def __init__(self, db: Database, log_retention_days: float = 0.0):
         self._db = db
-        self._on_emit = on_emit or (lambda: None)
         self._log_retention_days = log_retention_days
 
     async def run_all(self) -> None:
@@ -89,14 +88,13 @@ class Jobs:
 
     async def _emit_once(self, key: str, event) -> bool:
         try:
-            async with self._db.write() as session:
-                if not await readmodel.claim(session, key):
+            async with self._db.write() as uow:
+                if not await readmodel.claim(uow.session, key):
                     return False
-                add_event(session, event)
+                add_event(uow.session, event)
         except IntegrityError:  # another replica took the claim at the same moment
             return False
         log.info("emitted %s (%s)", event.type, key)
-        self._on_emit()
         return True
 
 

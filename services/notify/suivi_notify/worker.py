@@ -13,14 +13,12 @@ import logging
 from collections import deque
 from datetime import datetime, timedelta
 
-from nats.aio.msg import Msg
-from nats.errors import TimeoutError as NatsTimeout
-from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from prometheus_client import Counter, Histogram
 from suivi_contracts.subjects import INTERNAL_EVENT_TYPES
-from suivi_kit.events import STREAM, CloudEvent, utcnow
+from suivi_kit.consumer import FETCH, Consumer, PermanentFailure
+from suivi_kit.events import CloudEvent, utcnow
 from suivi_kit.queries import row_id
+from suivi_kit.uow import Database, UnitOfWork
 
 from .config import NotifySettings
 from .deliveries import repository as deliveries
@@ -31,11 +29,9 @@ from .readmodel import repository as readmodel
 from .sender import AttemptResult, WebhookSender
 from .subscriptions import repository as subscriptions
 from .subscriptions.matching import event_facts, subscription_matches
-from .uow import Database
 
 log = logging.getLogger(__name__)
 
-EVENTS = Counter("suivi_notify_events_total", "Events consumed by notify", ["outcome"])
 ATTEMPTS = Counter("suivi_notify_attempts_total", "Webhook delivery attempts", ["outcome"])
 ATTEMPT_SECONDS = Histogram(
     "suivi_notify_attempt_seconds",
@@ -43,78 +39,77 @@ ATTEMPT_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15),
 )
 
-MAX_BATCH = 64
 RECORD_WINDOW = 0.02
 STOP_GRACE = 2.0
 
 
 class FanOut:
-    """Turns consumed events into delivery rows, one transaction per batch of messages.
+    """Turns consumed events into delivery rows, in the unit of work of their batch.
 
     The rows are written already leased to this replica's worker and handed to it in memory
     after the commit, so the first attempt needs no claim; if this process dies the lease
     runs out and any replica's worker claims the rows from the database.
     """
 
-    def __init__(self, db: Database, worker: DeliveryWorker | None = None):
-        self._db = db
+    def __init__(self, worker: DeliveryWorker | None = None):
         self._worker = worker
 
-    async def handle(self, events: list[Received]) -> int:
-        """Process events in one transaction; returns how many delivery rows were written."""
-        unique = list({item.event.id: item for item in events}.values())
-        handoff: list[deliveries.Claimed] = []
-        written = 0
-        async with self._db.write() as session:
-            fresh = await readmodel.record_inbox(session, CONSUMER, [item.event.id for item in unique])
-            EVENTS.labels("duplicate").inc(len(events) - len(fresh))
-            # Internal announcements (account changes) are for the services, never for subscribers.
-            todo = [
-                item
-                for item in unique
-                if item.event.id in fresh and item.event.type not in INTERNAL_EVENT_TYPES
-            ]
-            if not todo:
-                return 0
-            EVENTS.labels("processed").inc(len(todo))
-            active = await subscriptions.active(session)
-            views = await readmodel.apply_commitment_events(session, todo)
-            now = utcnow()
-            lease = self._worker.lease_for_handoff(now) if self._worker else None
-            rows: list[dict] = []
-            payloads: dict[str, str] = {}
-            by_id = {subscription.id: subscription for subscription in active}
-            for event, payload in todo:
-                payloads[event.id] = body = event.to_json().decode()
-                readmodel.store_event(session, event, body)  # what to deliver; weekly counts
-                view = views.get(event.id)
-                facts = event_facts(
-                    event.type, payload, view.topics if view else (), view.status if view else None
-                )
-                for subscription in active:
-                    if subscription_matches(subscription.event_types, subscription.filter, facts):
-                        rows.append(_delivery_row(row_id(subscription), event, now, lease))
-            inserted = await deliveries.add_many(session, rows)
-            written = len(inserted)
-            if lease is not None:
-                for delivery_id, subscription_id, event_id in inserted:
-                    subscription = by_id[subscription_id]
-                    handoff.append(
-                        deliveries.Claimed(
-                            delivery_id=delivery_id,
-                            subscription_id=subscription_id,
-                            event_id=event_id,
-                            cycle_attempts=0,
-                            url=subscription.url,
-                            secrets=subscription.signing_secrets(now),
-                            active=True,
-                            payload=payloads[event_id],
-                            lease_until=lease,
-                        )
-                    )
-        if self._worker is not None and written:
-            self._worker.submit(handoff)
-        return written
+    async def handle(self, uow: UnitOfWork, events: list[CloudEvent]) -> None:
+        # Internal announcements (account changes) are for the services, never for subscribers.
+        todo = [parse(event) for event in events if event.type not in INTERNAL_EVENT_TYPES]
+        if not todo:
+            return
+        session = uow.session
+        active = await subscriptions.active(session)
+        views = await readmodel.apply_commitment_events(session, todo)
+        now = utcnow()
+        lease = self._worker.lease_for_handoff(now) if self._worker else None
+        rows: list[dict] = []
+        payloads: dict[str, str] = {}
+        by_id = {subscription.id: subscription for subscription in active}
+        for event, payload in todo:
+            payloads[event.id] = body = event.to_json().decode()
+            readmodel.store_event(session, event, body)  # what to deliver; weekly counts
+            view = views.get(event.id)
+            facts = event_facts(
+                event.type, payload, view.topics if view else (), view.status if view else None
+            )
+            for subscription in active:
+                if subscription_matches(subscription.event_types, subscription.filter, facts):
+                    rows.append(_delivery_row(row_id(subscription), event, now, lease))
+        inserted = await deliveries.add_many(session, rows)
+        if self._worker is None or not inserted:
+            return
+        handoff = [
+            deliveries.Claimed(
+                delivery_id=delivery_id,
+                subscription_id=subscription_id,
+                event_id=event_id,
+                cycle_attempts=0,
+                url=by_id[subscription_id].url,
+                secrets=by_id[subscription_id].signing_secrets(now),
+                active=True,
+                payload=payloads[event_id],
+                lease_until=lease,
+            )
+            for delivery_id, subscription_id, event_id in inserted
+            if lease is not None
+        ]
+        worker = self._worker
+        uow.after_commit(lambda: worker.submit(handoff))
+
+
+def parse(event: CloudEvent) -> Received:
+    """The event with its payload parsed at its contract; one that breaks it is poison."""
+    try:
+        return received(event)
+    except ValueError as exc:  # pydantic's ValidationError
+        raise PermanentFailure(f"event {event.id} ({event.type}) breaks its contract: {exc}") from exc
+
+
+def events_consumer(worker: DeliveryWorker | None = None, ack_wait: float = 10.0) -> Consumer:
+    """The durable consumer `notify` of every event, in batches of one transaction each."""
+    return Consumer(CONSUMER, SUBJECT, FanOut(worker).handle, batch=FETCH, ack_wait=ack_wait)
 
 
 def _delivery_row(subscription_id: int, event: CloudEvent, now, lease) -> dict:
@@ -130,84 +125,6 @@ def _delivery_row(subscription_id: int, event: CloudEvent, now, lease) -> dict:
         "created_at": now,
         "updated_at": now,
     }
-
-
-async def consume_events(
-    js: JetStreamContext, fan_out: FanOut, stop: asyncio.Event, ack_wait: float = 10.0
-) -> None:
-    """Durable pull consumer `notify` on `suivi.>` (suivi_contracts.consumers).
-
-    One message is fetched while the stream is idle; a backlog, seen in that message's
-    num_pending, is then drained in batches, each committed in one transaction before its
-    messages are acked.
-    """
-    config = ConsumerConfig(
-        durable_name=CONSUMER,
-        ack_policy=AckPolicy.EXPLICIT,
-        deliver_policy=DeliverPolicy.ALL,
-        ack_wait=ack_wait,
-        max_ack_pending=MAX_BATCH * 8,
-    )
-    while not stop.is_set():
-        subscription = None
-        try:
-            subscription = await js.pull_subscribe(SUBJECT, durable=CONSUMER, stream=STREAM, config=config)
-            while not stop.is_set():
-                try:
-                    messages = await subscription.fetch(1, timeout=1.0)
-                except NatsTimeout:
-                    continue
-                while messages:
-                    await _process(messages, fan_out)
-                    pending = messages[-1].metadata.num_pending if messages[-1].metadata else 0
-                    if not pending or stop.is_set():
-                        break
-                    try:
-                        messages = await subscription.fetch(min(pending, MAX_BATCH), timeout=0.5)
-                    except NatsTimeout:
-                        break
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            if stop.is_set():
-                return
-            log.exception("notify consumer failed; re-subscribing")
-            await asyncio.sleep(1.0)
-        finally:
-            if subscription is not None:
-                try:
-                    await subscription.unsubscribe()
-                except Exception:  # the connection may be gone; the server forgets it then
-                    log.debug("unsubscribe failed", exc_info=True)
-
-
-async def _process(messages: list[Msg], fan_out: FanOut) -> None:
-    parsed: list[tuple[Msg, Received]] = []
-    for message in messages:
-        try:
-            parsed.append((message, received(CloudEvent.from_json(message.data))))
-        except ValueError as exc:
-            log.error("terminating a message on %s that breaks the event contract: %s", message.subject, exc)
-            EVENTS.labels("invalid").inc()
-            await message.term()
-    if not parsed:
-        return
-    try:
-        await fan_out.handle([item for _, item in parsed])
-    except Exception:
-        if len(parsed) == 1:
-            message, (event, _payload) = parsed[0]
-            delivered = message.metadata.num_delivered if message.metadata else 1
-            log.exception("event %s failed (delivery %s); retrying later", event.id, delivered)
-            EVENTS.labels("failed").inc()
-            await message.nak(delay=min(30.0, 0.5 * 2 ** min(delivered, 6)))
-            return
-        log.warning("a batch of %d events failed; processing them one by one", len(parsed))
-        for message, _event in parsed:
-            await _process([message], fan_out)
-        return
-    for message, _ in parsed:
-        await message.ack()
 
 
 class DeliveryWorker:
@@ -326,8 +243,8 @@ class DeliveryWorker:
 
     async def _claim(self, limit: int) -> list[deliveries.Claimed]:
         now = utcnow()
-        async with self._db.write() as session:
-            return await deliveries.claim_due(session, now, limit, now + self._lease)
+        async with self._db.write() as uow:
+            return await deliveries.claim_due(uow.session, now, limit, now + self._lease)
 
     async def _next_due(self, now: datetime) -> datetime:
         async with self._db.read() as session:
@@ -337,8 +254,8 @@ class DeliveryWorker:
 
     async def _deliver(self, item: deliveries.Claimed) -> None:
         if not item.active:
-            async with self._db.write() as session:
-                await delivery_service.mark_skipped(session, item, "The subscription is disabled.")
+            async with self._db.write() as uow:
+                await delivery_service.mark_skipped(uow.session, item, "The subscription is disabled.")
             return
         try:
             secrets = [self._settings.secret_box.open(sealed) for sealed in item.secrets]
@@ -369,8 +286,8 @@ class DeliveryWorker:
     async def _write(self, batch: list[delivery_service.Outcome]) -> None:
         for attempt in range(5):
             try:
-                async with self._db.write() as session:
-                    await delivery_service.record(session, batch, self._settings)
+                async with self._db.write() as uow:
+                    await delivery_service.record(uow.session, batch, self._settings)
                 retries = [o.next_attempt_at for o in batch if o.next_attempt_at is not None]
                 if retries:
                     self._due_by(min(retries))
@@ -393,4 +310,4 @@ async def _wait_any(stop: asyncio.Event, event: asyncio.Event, timeout: float) -
             waiter.cancel()
 
 
-__all__ = ["AttemptResult", "DeliveryWorker", "FanOut", "consume_events"]
+__all__ = ["AttemptResult", "DeliveryWorker", "FanOut", "events_consumer"]

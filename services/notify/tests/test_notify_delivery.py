@@ -233,10 +233,10 @@ async def test_a_url_stored_before_urls_were_checked_ends_dead_and_the_subscript
         client,
     ):
         subscription = await create_subscription(client, subscriber.url("/hook"))
-        async with app.state.db.write() as session:
-            row = await session.get(Subscription, subscription["id"])
+        async with app.state.db.write() as uow:
+            row = await uow.session.get(Subscription, subscription["id"])
             row.url = f"http://0177.0.0.1:{subscriber.port}/"
-            session.add(row)
+            uow.session.add(row)
         await send_events(js, [status_changed(1), status_changed(2)])
 
         async def settled() -> bool:

@@ -15,9 +15,8 @@ from notify_support import (
     send_events,
     status_changed,
 )
-from suivi_notify.events import received
 from suivi_notify.scheduler import Jobs
-from suivi_notify.worker import FanOut
+from suivi_notify.worker import events_consumer
 from test_notify_scheduler import commitment
 
 
@@ -43,7 +42,7 @@ async def test_two_replicas_on_postgresql_deliver_every_event_once(
         assert len(subscriber.on("/pg")) == 203  # no replica sent a delivery the other one held
 
         # Deadline claims on PostgreSQL: both replicas' jobs race, one event comes out.
-        await FanOut(app1.state.db).handle([received(commitment(5, "2001", "in_progress"))])
+        await events_consumer().handle(app1.state.db, [commitment(5, "2001", "in_progress")])
         results = await asyncio.gather(
             *(Jobs(app.state.db).deadlines_due() for app in (app1, app2, app1, app2))
         )

@@ -8,16 +8,16 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from suivi_kit.consumer import InboxMessage
 from suivi_kit.db import create_engine, migrate
 from suivi_kit.events import utcnow
-from suivi_kit.outbox import InboxMessage
+from suivi_kit.uow import Database
 from suivi_notify import retention
 from suivi_notify.deliveries.models import Delivery, DeliveryAttempt
 from suivi_notify.main import MIGRATIONS
 from suivi_notify.readmodel.models import ReceivedEvent
 from suivi_notify.scheduler import Jobs, create_scheduler
 from suivi_notify.subscriptions.models import Subscription
-from suivi_notify.uow import Database
 
 NOW = utcnow()
 
@@ -38,7 +38,8 @@ async def seed(db: Database) -> None:
     # event id -> (age in days, status of its delivery or None)
     events = {"old-done": (40, "succeeded"), "old-dead": (40, "dead"), "old-failing": (40, "failing"),
               "old-alone": (40, None), "young-alone": (5, None), "recent-done": (2, "succeeded")}  # fmt: skip
-    async with db.write() as session:
+    async with db.write() as uow:
+        session = uow.session
         subscription = Subscription(url="https://hooks.example.org/x", secret="whsec_" + "A" * 43 + "=")
         session.add(subscription)
         await session.flush()

@@ -19,11 +19,10 @@ from suivi_contracts.rules import due_on
 from suivi_kit.db import create_engine, migrate
 from suivi_kit.events import CloudEvent
 from suivi_kit.outbox import OutboxMessage
-from suivi_notify.events import received
+from suivi_kit.uow import Database
 from suivi_notify.main import MIGRATIONS
 from suivi_notify.scheduler import Jobs
-from suivi_notify.uow import Database
-from suivi_notify.worker import FanOut
+from suivi_notify.worker import events_consumer
 
 
 def commitment(commitment_id: int, deadline: str | None, status: str) -> CloudEvent:
@@ -38,8 +37,8 @@ def test_deadlines_end_on_their_last_day():
     assert due_on(None) is None and due_on("soon") is None
 
 
-async def _fan_out(db: Database, *events: CloudEvent) -> int:
-    return await FanOut(db).handle([received(event) for event in events])
+async def _fan_out(db: Database, *events: CloudEvent) -> None:
+    await events_consumer().handle(db, list(events))
 
 
 async def _two_databases(tmp_path):

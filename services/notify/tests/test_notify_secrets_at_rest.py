@@ -59,8 +59,8 @@ async def test_secrets_an_older_version_stored_in_clear_are_sealed_at_start(
     async with notify(**overrides) as (app, client):
         created = await create_subscription(client, subscriber.url("/legacy"))
         clear = "whsec_" + "QUJD" * 11
-        async with app.state.db.write() as session:  # as version 0001 stored secrets
-            await session.execute(
+        async with app.state.db.write() as uow:  # as version 0001 stored secrets
+            await uow.session.execute(
                 text("UPDATE subscriptions SET secret = :clear WHERE id = :id"),
                 {"clear": clear, "id": created["id"]},
             )

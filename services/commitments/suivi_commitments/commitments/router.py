@@ -123,22 +123,22 @@ async def get_commitment(request: Request, commitment_id: int, principal: Viewer
 
 @router.post("", response_model=CommitmentPublic, status_code=201)
 async def create_commitment(request: Request, data: CommitmentCreate, principal: Monitor):
-    async with writing(request) as session:
-        return await service.create_commitment(session, data, actor(request, principal))
+    async with writing(request) as uow:
+        return await service.create_commitment(uow.session, data, actor(request, principal))
 
 
 @router.put("/{commitment_id}", response_model=CommitmentPublic)
 async def update_commitment(
     request: Request, commitment_id: int, patch: CommitmentUpdate, principal: Monitor
 ):
-    async with writing(request) as session:
-        return await service.update_commitment(session, commitment_id, patch, actor(request, principal))
+    async with writing(request) as uow:
+        return await service.update_commitment(uow.session, commitment_id, patch, actor(request, principal))
 
 
 @router.delete("/{commitment_id}", response_model=CommitmentPublic)
 async def delete_commitment(request: Request, commitment_id: int, principal: Admin):
-    async with writing(request) as session:
-        return await service.delete_commitment(session, commitment_id, actor(request, principal))
+    async with writing(request) as uow:
+        return await service.delete_commitment(uow.session, commitment_id, actor(request, principal))
 
 
 @stats_router.get("")

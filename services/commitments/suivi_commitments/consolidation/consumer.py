@@ -3,20 +3,14 @@ that breaks its contract is a poison message (terminated, logged)."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from nats.aio.msg import Msg
 from pydantic import ValidationError
 from suivi_contracts.consumers import COMMITMENTS_EXTRACTED
 from suivi_contracts.events import CommitmentExtracted
-from suivi_kit.db import transaction
+from suivi_kit.consumer import Consumer, PermanentFailure
 from suivi_kit.events import CloudEvent
-from suivi_kit.messaging import PermanentFailure
-from suivi_kit.outbox import first_delivery
+from suivi_kit.uow import UnitOfWork
 
 from . import repository, service
-
-DURABLE = COMMITMENTS_EXTRACTED.durable
-INBOX = "commitments.extracted"
 
 
 def parse(event: CloudEvent) -> CommitmentExtracted:
@@ -26,15 +20,17 @@ def parse(event: CloudEvent) -> CommitmentExtracted:
         raise PermanentFailure(f"event {event.id} ({event.type}) breaks its contract: {exc}") from exc
 
 
-def make_extracted_handler(app: FastAPI):
-    async def handle(event: CloudEvent, _: Msg) -> None:
-        if event.type not in COMMITMENTS_EXTRACTED.handles:
-            return
+async def consolidate(uow: UnitOfWork, events: list[CloudEvent]) -> None:
+    for event in events:
         item = parse(event)
-        async with transaction(app.state.sessions) as session:
-            await repository.serialise(session)
-            if await first_delivery(session, INBOX, event.id):
-                await service.consolidate_extracted(session, item)
-        app.state.relay.wake()
+        await repository.serialise(uow.session)
+        await service.consolidate_extracted(uow.session, item)
 
-    return handle
+
+EXTRACTED = Consumer(
+    COMMITMENTS_EXTRACTED.durable,
+    COMMITMENTS_EXTRACTED.subject,
+    consolidate,
+    event_types=COMMITMENTS_EXTRACTED.handles,
+    inbox_name="commitments.extracted",  # the name its inbox rows were recorded under
+)

@@ -7,11 +7,10 @@ import hashlib
 import logging
 
 from bs4 import BeautifulSoup
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from suivi_kit.db import transaction
 from suivi_kit.outbound import FetchFailed, fetch
 from suivi_kit.queries import row_id
 from suivi_kit.settings import Settings
+from suivi_kit.uow import Database
 
 from . import repository
 from .models import Evidence
@@ -33,7 +32,7 @@ def readable_text(body: bytes, content_type: str) -> str:
     return text.replace("\x00", "\ufffd")  # PostgreSQL text cannot hold NUL: the row would never settle
 
 
-async def archive_one(sessions: async_sessionmaker, settings: Settings, evidence: Evidence) -> None:
+async def archive_one(db: Database, settings: Settings, evidence: Evidence) -> None:
     """Archive once; any failure, foreseen or not, is recorded, so no evidence stays `archiving`."""
     try:
         assert evidence.url, "only evidence with a URL is queued for archiving"
@@ -44,13 +43,15 @@ async def archive_one(sessions: async_sessionmaker, settings: Settings, evidence
         log.exception("archiving evidence %s failed unexpectedly", evidence.id)
         values = _failed(f"unexpected error: {type(exc).__name__}: {exc}")
     try:
-        async with transaction(sessions) as session:
-            await repository.record_archive(session, row_id(evidence), values)
+        async with db.write() as uow:
+            await repository.record_archive(uow.session, row_id(evidence), values)
     except Exception as exc:
         log.exception("recording the archive of evidence %s failed", evidence.id)
-        async with transaction(sessions) as session:
+        async with db.write() as uow:
             await repository.record_archive(
-                session, row_id(evidence), _failed(f"the archive could not be stored ({type(exc).__name__})")
+                uow.session,
+                row_id(evidence),
+                _failed(f"the archive could not be stored ({type(exc).__name__})"),
             )
 
 
@@ -74,12 +75,12 @@ def _failed(error: str) -> dict:
     return {"archive_status": "failed", "archive_error": error.replace("\x00", "\ufffd")[:500]}
 
 
-async def run_archiver(sessions: async_sessionmaker, settings: Settings, stop: asyncio.Event) -> None:
+async def run_archiver(db: Database, settings: Settings, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
-            async with transaction(sessions) as session:
-                pending = await repository.claim_archives(session)
-            await asyncio.gather(*(archive_one(sessions, settings, e) for e in pending))
+            async with db.write() as uow:
+                pending = await repository.claim_archives(uow.session)
+            await asyncio.gather(*(archive_one(db, settings, e) for e in pending))
         except Exception:
             log.exception("evidence archiver failed; retrying")
             pending = []

@@ -31,8 +31,8 @@ async def get_status_change(request: Request, change_id: int, principal: Viewer)
 
 @router.post("", response_model=StatusChangePublic, status_code=201)
 async def change_status(request: Request, data: StatusChangeCreate, principal: Monitor):
-    async with writing(request) as session:
-        return await service.change_status(session, data, actor(request, principal))
+    async with writing(request) as uow:
+        return await service.change_status(uow.session, data, actor(request, principal))
 
 
 @evidence_router.get("", response_model=list[EvidencePublic])
@@ -70,5 +70,5 @@ async def get_archive(request: Request, evidence_id: int, principal: Viewer):
 
 @evidence_router.post("", response_model=EvidencePublic, status_code=201)
 async def add_evidence(request: Request, data: EvidenceCreate, principal: Monitor):
-    async with writing(request) as session:
-        return await service.add_evidence(session, data, actor(request, principal))
+    async with writing(request) as uow:
+        return await service.add_evidence(uow.session, data, actor(request, principal))

@@ -16,8 +16,10 @@ router = APIRouter(prefix="/api", tags=["users"])
 @auth_router.post("/login", response_model=LoginResponse)
 async def login(request: Request, credentials: LoginRequest):
     """Repeated failures lock the account for a while: guessing passwords stays slow."""
-    async with writing(request) as session:
-        granted = await service.login(session, credentials, request.app.state.settings, remote_addr(request))
+    async with writing(request) as uow:
+        granted = await service.login(
+            uow.session, credentials, request.app.state.settings, remote_addr(request)
+        )
     if granted is None:  # raised after the commit, so the failure count is kept
         raise Unauthorized("Invalid username or password.")
     return granted
@@ -46,20 +48,20 @@ async def get_user(request: Request, user_id: int, _: Admin):
 
 @router.post("/users", response_model=UserPublic, status_code=201)
 async def create_user(request: Request, data: UserCreate, principal: Admin):
-    async with writing(request) as session:
-        return await service.create_user(session, data, actor(request, principal))
+    async with writing(request) as uow:
+        return await service.create_user(uow.session, data, actor(request, principal))
 
 
 @router.put("/users/{user_id}", response_model=UserPublic)
 async def update_user(request: Request, user_id: int, data: UserUpdate, principal: Admin):
-    async with writing(request) as session:
-        return await service.update_user(session, user_id, data, actor(request, principal))
+    async with writing(request) as uow:
+        return await service.update_user(uow.session, user_id, data, actor(request, principal))
 
 
 @router.delete("/users/{user_id}", response_model=UserPublic)
 async def delete_user(request: Request, user_id: int, principal: Admin):
-    async with writing(request) as session:
-        return await service.delete_user(session, user_id, actor(request, principal))
+    async with writing(request) as uow:
+        return await service.delete_user(uow.session, user_id, actor(request, principal))
 
 
 @router.get("/audit", response_model=list[AuditPublic], tags=["audit"])

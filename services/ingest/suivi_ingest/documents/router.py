@@ -7,13 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import UploadFile
 from suivi_kit.auth import Admin, Monitor, Viewer
-from suivi_kit.db import transaction
 from suivi_kit.errors import AppError, Invalid
 from suivi_kit.listing import ListQuery, list_query, set_content_range
+from suivi_kit.uow import Database
 
 from . import service
 from .schemas import DocumentAccepted, DocumentPublic, DocumentText
@@ -32,11 +30,11 @@ class UnsupportedMediaType(AppError):
     status_code = 415
 
 
-def get_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
-    return request.app.state.sessions
+def get_database(request: Request) -> Database:
+    return request.app.state.db
 
 
-Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessions)]
+Db = Annotated[Database, Depends(get_database)]
 
 _UPLOAD_SCHEMA: dict[str, Any] = {
     "requestBody": {
@@ -70,15 +68,15 @@ _UPLOAD_SCHEMA: dict[str, Any] = {
 
 
 @router.post("", status_code=202, response_model=DocumentAccepted, openapi_extra=_UPLOAD_SCHEMA)
-async def submit_document(request: Request, _: Monitor, sessions: Sessions) -> DocumentAccepted:
+async def submit_document(request: Request, _: Monitor, db: Db) -> DocumentAccepted:
     """Queue a file (multipart `file`) or a URL (`url`, as JSON or form field) for extraction."""
     fields = await _read_submission(request, request.app.state.settings.max_upload_bytes)
     for attempt in range(2):
         try:
-            async with transaction(sessions) as session:
+            async with db.write() as uow:
                 if "data" in fields:
                     document, duplicate = await service.submit_file(
-                        session,
+                        uow.session,
                         data=fields["data"],
                         filename=fields.get("filename"),
                         content_type=fields.get("content_type"),
@@ -87,7 +85,7 @@ async def submit_document(request: Request, _: Monitor, sessions: Sessions) -> D
                     )
                 else:
                     document, duplicate = await service.submit_url(
-                        session,
+                        uow.session,
                         url=fields["url"],
                         allow_private=request.app.state.settings.allow_private_addresses,
                         title=fields.get("title"),
@@ -185,27 +183,27 @@ async def _limited_body(request: Request, limit: int) -> bytes:
 
 @router.get("", response_model=list[DocumentPublic])
 async def list_documents(
-    response: Response, _: Viewer, sessions: Sessions, query: Annotated[ListQuery, Depends(list_query)]
+    response: Response, _: Viewer, db: Db, query: Annotated[ListQuery, Depends(list_query)]
 ) -> list[DocumentPublic]:
-    async with transaction(sessions, write=False) as session:
+    async with db.read() as session:
         rows, total = await service.list_documents(session, query)
     set_content_range(response, query, "documents", total, len(rows))
     return [DocumentPublic.of(row) for row in rows]
 
 
 @router.get("/{document_id}", response_model=DocumentPublic)
-async def get_document(document_id: int, _: Viewer, sessions: Sessions) -> DocumentPublic:
-    async with transaction(sessions, write=False) as session:
+async def get_document(document_id: int, _: Viewer, db: Db) -> DocumentPublic:
+    async with db.read() as session:
         return DocumentPublic.of(await service.get(session, document_id))
 
 
 @router.get("/{document_id}/text", response_model=DocumentText)
-async def get_document_text(document_id: int, _: Viewer, sessions: Sessions) -> DocumentText:
-    async with transaction(sessions, write=False) as session:
+async def get_document_text(document_id: int, _: Viewer, db: Db) -> DocumentText:
+    async with db.read() as session:
         return await service.text_of(session, document_id)
 
 
 @router.delete("/{document_id}", response_model=DocumentPublic)
-async def delete_document(document_id: int, _: Admin, sessions: Sessions) -> DocumentPublic:
-    async with transaction(sessions) as session:
-        return DocumentPublic.of(await service.delete_document(session, document_id))
+async def delete_document(document_id: int, _: Admin, db: Db) -> DocumentPublic:
+    async with db.write() as uow:
+        return DocumentPublic.of(await service.delete_document(uow.session, document_id))

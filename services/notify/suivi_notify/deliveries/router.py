@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response, status
 from suivi_kit.auth import Admin
 from suivi_kit.listing import ListQuery, list_query, set_content_range
+from suivi_kit.uow import UoW
 
 from ..deps import RowId, WakeWorker
-from ..uow import UoW
 from . import service
 from .schemas import DeliveryPublic, RedeliverResult, RedeliverSince
 

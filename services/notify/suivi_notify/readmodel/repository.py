@@ -5,34 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 from suivi_contracts.events import CommitmentDeleted, CommitmentPayload, EventPayload
 from suivi_contracts.rules import due_on
 from suivi_contracts.vocabularies import STATUSES_DONE
 from suivi_kit.events import CloudEvent, utcnow
-from suivi_kit.outbox import InboxMessage
-from suivi_kit.queries import dialect_name
 
 from ..events import Received
 from .models import CommitmentView, JobClaim, ReceivedEvent
-
-
-async def record_inbox(session: AsyncSession, consumer: str, event_ids: list[str]) -> set[str]:
-    """Record the events as processed by `consumer`; returns those not processed before."""
-    if not event_ids:
-        return set()
-    dialect_insert = pg_insert if dialect_name(session) == "postgresql" else sqlite_insert
-    now = utcnow()
-    statement = (
-        dialect_insert(InboxMessage)
-        .values([{"consumer": consumer, "event_id": event_id, "processed_at": now} for event_id in event_ids])
-        .on_conflict_do_nothing()
-        .returning(col(InboxMessage.event_id))
-    )
-    return set((await session.execute(statement)).scalars().all())
 
 
 def store_event(session: AsyncSession, event: CloudEvent, payload: str | None = None) -> ReceivedEvent:
