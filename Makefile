@@ -67,7 +67,7 @@ test: setup system-packages lint test-python test-ui ## lint, every Python suite
 lint: $(VENV)/.installed ## ruff, the import boundaries between services, mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+	PYTHONPATH=libs/suivi_testing $(BIN)/lint-imports  # the tests' support is not installed
 	$(BIN)/mypy
 
 test-python: $(VENV)/.installed frontend/dist/index.html ## pytest: services, cross-service, end to end, browser

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 from suivi_kit.nats_server import EmbeddedNats
-from suivi_kit.testing import PostgresCluster
+from suivi_testing import PostgresCluster
 
 # Tests sign and verify tokens with a key of their own, never a developer's .env.
 os.environ["SUIVI_SECRET_KEY"] = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"

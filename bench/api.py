@@ -3,7 +3,7 @@
     .venv/bin/python bench/api.py [--commitments 100000] [--changes 500000] [--duration 10]
                                   [--backends sqlite,postgresql] [--concurrency 32]
 
-For each backend (a SQLite file; a throwaway PostgreSQL cluster from suivi_kit.testing):
+For each backend (a SQLite file; a throwaway PostgreSQL cluster from suivi_testing):
 
 1. runs the service's own Alembic migrations, then seeds N commitments (texts built from the
    sentences of samples/corpus/*.txt, kinds, 1-3 topics and actors -> commitment_tags rows,
@@ -42,7 +42,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -52,6 +51,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+
+from suivi_kit.nats_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -140,12 +141,6 @@ def postgres_cpu(cluster) -> float:
     except (OSError, ValueError, IndexError):
         return 0.0
     return process_tree_cpu(postmaster)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
@@ -766,7 +761,9 @@ async def run_backend(backend: str, args, rows, work: Path, nats_url: str, resul
     from suivi_commitments.main import NAME
     from suivi_kit.db import create_engine, session_factory
     from suivi_kit.settings import Settings
-    from suivi_kit.testing import PostgresCluster
+
+    sys.path.insert(0, str(ROOT / "libs" / "suivi_testing"))  # the tests' support, not installed
+    from suivi_testing import PostgresCluster
 
     directory = work / backend
     directory.mkdir()

@@ -38,7 +38,9 @@ import httpx
 import nats
 from receiver import Receiver  # bench/ is on sys.path when a bench script runs
 from suivi_kit.events import STREAM
-from suivi_kit.testing import NatsCluster, PostgresCluster, ServiceProcess, start_all, stop_all
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "libs" / "suivi_testing"))  # not installed
+from suivi_testing import NatsCluster, PostgresCluster, ServiceProcess, start_all, stop_all
 
 STATUS_CHANGED = "suivi.commitment.status_changed"
 ADMIN_PASSWORD = "bench-admin-password-1"

@@ -25,7 +25,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +40,7 @@ from suivi_contracts.events import CommitmentStatusChanged
 from suivi_contracts.subjects import COMMITMENT_STATUS_CHANGED
 from suivi_kit.events import new_event, utcnow
 from suivi_kit.messaging import ensure_stream, publish
+from suivi_kit.nats_server import EmbeddedNats, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -62,12 +62,6 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux /proc), to report work per delivery."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def machine() -> str:
@@ -251,8 +245,6 @@ class Services:
 def start_services(layout: str, work: Path) -> Services:
     """`suivi run` (every service in one process), or "split": the deployed shape, a nats-server,
     `suivi serve commitments --workers 2` and `suivi serve notify` as processes of their own."""
-    from suivi_kit.nats_server import EmbeddedNats
-
     env = {
         **os.environ,
         "SUIVI_DATA_DIR": str(work),
@@ -364,25 +356,13 @@ async def status_change_run(
 
 async def main(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="suivi-bench-"))
-    nats_port, notify_port = free_port(), free_port()
-    nats_proc = subprocess.Popen(
-        [
-            str(VENV_BIN / "nats-server"),
-            "-a",
-            "127.0.0.1",
-            "-p",
-            str(nats_port),
-            "-js",
-            "-sd",
-            str(work / "js"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    notify_port = free_port()
+    nats_server = EmbeddedNats(work / "js")
+    nats_server.start()
     env = {
         **os.environ,
         "SUIVI_DATA_DIR": str(work),
-        "SUIVI_NATS_URL": f"nats://127.0.0.1:{nats_port}",
+        "SUIVI_NATS_URL": nats_server.url,
         "SUIVI_ALLOW_PRIVATE_ADDRESSES": "1",
         "SUIVI_SCHEDULER_ENABLED": "0",
     }
@@ -392,7 +372,7 @@ async def main(args: argparse.Namespace) -> None:
     receiver = Receiver()
     try:
         await asyncio.sleep(0.5)
-        nc = await nats.connect(f"nats://127.0.0.1:{nats_port}")
+        nc = await nats.connect(nats_server.url)
         js = nc.jetstream()
         await ensure_stream(js)
         await receiver.start()
@@ -456,7 +436,7 @@ async def main(args: argparse.Namespace) -> None:
         await nc.close()
     finally:
         await receiver.stop()
-        for proc in (notify_proc, nats_proc):
+        for proc in (notify_proc, nats_server.process):
             if proc is not None:
                 if proc is notify_proc and os.environ.get("BENCH_PROFILE"):
                     proc.send_signal(signal.SIGUSR1)

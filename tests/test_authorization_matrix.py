@@ -29,8 +29,8 @@ from suivi_kit import auth as auth_module
 from suivi_kit.auth import issue_token
 from suivi_kit.events import utcnow
 from suivi_kit.settings import Settings, get_settings
-from suivi_kit.testing import auth
 from suivi_notify.main import create_app as notify_app
+from suivi_testing import auth
 
 from suivi.gateway import SECURITY_HEADERS, Gateway
 

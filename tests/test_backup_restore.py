@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from suivi_kit.events import STREAM
 from suivi_kit.messaging import ensure_stream
 from suivi_kit.nats_server import EmbeddedNats
-from suivi_kit.testing import (
+from suivi_testing import (
     NatsCluster,
     PostgresCluster,
     Router,

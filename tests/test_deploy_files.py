@@ -503,7 +503,7 @@ def commitments_behind_nginx(nats_server, tmp_path_factory):
     client inside the trusted range, as any pod is when the range is a cluster's pod network,
     so that only nginx replacing the header keeps that client's forgery out."""
     from suivi_kit.nats_server import free_port
-    from suivi_kit.testing import ServiceProcess, start_all
+    from suivi_testing import ServiceProcess, start_all
 
     directory = tmp_path_factory.mktemp("nginx")
     env = {
@@ -1224,7 +1224,7 @@ def test_a_rolling_restart_behind_nginx_fails_no_request(nats_server, postgres_c
 
     import httpx
     from suivi_kit.nats_server import free_port
-    from suivi_kit.testing import ServiceProcess, start_all
+    from suivi_testing import ServiceProcess, start_all
 
     env = {
         "SUIVI_NATS_URL": nats_server.url,

@@ -16,7 +16,7 @@ import pytest
 from standardwebhooks import Webhook
 from suivi_contracts import subjects
 from suivi_contracts.events import PAYLOADS, parse_payload
-from suivi_kit.testing import SuiviProcess, WebhookReceiver, wait_until
+from suivi_testing import SuiviProcess, WebhookReceiver, wait_until
 
 DOCUMENT = """Déclaration de test sur la gouvernance de l'Internet
 

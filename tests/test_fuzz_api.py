@@ -28,8 +28,8 @@ from suivi_commitments.main import create_app as commitments_app
 from suivi_ingest.main import create_app as ingest_app
 from suivi_kit.nats_server import EmbeddedNats
 from suivi_kit.settings import Settings
-from suivi_kit.testing import auth
 from suivi_notify.main import create_app as notify_app
+from suivi_testing import auth
 
 EXAMPLES = int(os.environ.get("SUIVI_FUZZ_EXAMPLES", "8"))
 ROLES = ("anonymous", "viewer", "monitor", "admin")

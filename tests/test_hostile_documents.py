@@ -19,7 +19,7 @@ from fpdf import FPDF
 from suivi_ingest.main import create_app
 from suivi_kit.nats_server import EmbeddedNats
 from suivi_kit.settings import Settings
-from suivi_kit.testing import auth
+from suivi_testing import auth
 
 BUDGET = 25.0  # the extraction budget given to the service here
 MONITOR = auth("monitor", "hostile-monitor")

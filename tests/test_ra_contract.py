@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from suivi_kit.testing import SuiviProcess
+from suivi_testing import SuiviProcess
 
 FRONTEND = Path(__file__).resolve().parents[1] / "frontend"
 

@@ -1,7 +1,7 @@
 """The distributed setup on one machine, and what survives a crash in it (issue 7).
 
 Three clustered nats-server nodes (stream SUIVI with 3 replicas), one PostgreSQL database,
-two `suivi serve` processes of each service behind one URL (suivi_kit.testing.Router,
+two `suivi serve` processes of each service behind one URL (suivi_testing.Router,
 routing by path as nginx does). First the end-to-end scenario through it; then, while
 status changes on distinct commitments are being sent, SIGKILL the node leading the stream
 and one replica of each service. Afterwards: no event lost, none doubled, no gap in the
@@ -27,8 +27,8 @@ import nats
 import pytest
 from standardwebhooks import Webhook
 from suivi_kit.events import STREAM
-from suivi_kit.testing import NatsCluster, Router, ServiceProcess, WebhookReceiver, start_all, stop_all
-from suivi_kit.testing import wait_until as _wait_until
+from suivi_testing import NatsCluster, Router, ServiceProcess, WebhookReceiver, start_all, stop_all
+from suivi_testing import wait_until as _wait_until
 
 from suivi.gateway import owner_of
 

@@ -8,7 +8,7 @@ import signal
 import time
 
 import pytest
-from suivi_kit.testing import ServiceProcess, start_all
+from suivi_testing import ServiceProcess, start_all
 
 ADMIN_PASSWORD = "admin-password-proxy-1"
 

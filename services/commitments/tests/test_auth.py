@@ -3,7 +3,7 @@
 import time
 
 import httpx
-from suivi_kit.testing import auth
+from suivi_testing import auth
 
 
 async def test_login_and_lockout(client):

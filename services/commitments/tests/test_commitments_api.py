@@ -4,7 +4,7 @@ import csv
 import io
 import json
 
-from suivi_kit.testing import auth
+from suivi_testing import auth
 
 SAMPLE = {
     "text": "Nous nous engageons à renouveler le mandat du Forum sur la gouvernance de l'Internet.",

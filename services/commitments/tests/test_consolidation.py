@@ -9,7 +9,7 @@ from suivi_contracts.events import CommitmentExtracted, EventPayload
 from suivi_contracts.subjects import COMMITMENT_EXTRACTED
 from suivi_kit.events import new_event
 from suivi_kit.messaging import publish
-from suivi_kit.testing import auth
+from suivi_testing import auth
 
 MANDATE_2010 = (
     "Nous recommandons de renouveler le mandat du Forum sur la gouvernance de l'Internet pour cinq ans."

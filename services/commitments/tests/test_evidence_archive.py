@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from suivi_commitments.status_changes import archiver
-from suivi_kit.testing import auth
+from suivi_testing import auth
 
 PAGE = "<html><body><h1>Résolution 80/1</h1><p>Le mandat du FGI est renouvelé.</p><script>x()</script></body></html>"
 

@@ -2,7 +2,7 @@
 
 from suivi_commitments.main import MIGRATIONS, NAME  # imports every domain's models: registers the tables
 from suivi_kit.db import create_engine, migrate
-from suivi_kit.testing import migration_drift
+from suivi_testing import migration_drift
 
 TABLES = {
     "users",

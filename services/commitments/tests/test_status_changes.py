@@ -3,7 +3,7 @@
 import asyncio
 import json
 
-from suivi_kit.testing import auth
+from suivi_testing import auth
 
 
 async def new_commitment(client) -> dict:

@@ -8,7 +8,7 @@ import httpx
 import nats
 from suivi_contracts.subjects import COMMITMENT_CREATED, COMMITMENT_STATUS_CHANGED
 from suivi_kit.events import CloudEvent
-from suivi_kit.testing import ServiceProcess, auth, start_all, wait_until
+from suivi_testing import ServiceProcess, auth, start_all, wait_until
 
 COUNT = 30
 

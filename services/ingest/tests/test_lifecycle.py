@@ -21,7 +21,7 @@ def database_url(request):
     """The services' default SQLite file, then a fresh PostgreSQL database (when PostgreSQL is here)."""
     if request.param == "sqlite":
         return None
-    testing = pytest.importorskip("suivi_kit.testing")
+    testing = pytest.importorskip("suivi_testing")
     if not testing.PostgresCluster.available():
         pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
     try:

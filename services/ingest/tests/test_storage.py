@@ -7,7 +7,7 @@ from suivi_ingest.main import MIGRATIONS
 from suivi_kit.consumer import InboxMessage
 from suivi_kit.db import create_engine, migrate
 from suivi_kit.outbox import OutboxMessage
-from suivi_kit.testing import migration_drift
+from suivi_testing import migration_drift
 
 TABLES = {"documents", "document_contents", "extracted_items", "ingest_state", "outbox", "inbox"}
 

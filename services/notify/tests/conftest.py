@@ -3,13 +3,8 @@ database, and a loopback webhook receiver."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helpers beside this file
@@ -17,13 +12,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helpers beside t
 import nats
 import pytest
 from nats.js.errors import NotFoundError
-from notify_support import Subscriber, free_port, running
+from notify_support import Subscriber, running
 from suivi_kit.events import STREAM
 from suivi_kit.messaging import ensure_stream
+from suivi_kit.nats_server import EmbeddedNats
 from suivi_notify.config import NotifySettings
 
 ROOT = Path(__file__).resolve().parents[3]
-NATS_SERVER = Path(sys.executable).parent / "nats-server"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -31,28 +26,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def nats_url() -> AsyncIterator[str]:
-    store = tempfile.mkdtemp(prefix="notify-nats-")
-    port = free_port()
-    process = subprocess.Popen(
-        [str(NATS_SERVER), "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", store],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.05)
-    yield f"nats://127.0.0.1:{port}"
-    process.kill()
-    process.wait()
-    shutil.rmtree(store, ignore_errors=True)
+def nats_url(tmp_path_factory) -> Iterator[str]:
+    """notify's own nats-server: its tests delete and recreate the stream at will."""
+    with EmbeddedNats(tmp_path_factory.mktemp("notify-nats")) as server:
+        yield server.url
 
 
 @pytest.fixture

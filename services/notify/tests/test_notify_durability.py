@@ -18,10 +18,10 @@ from notify_support import (
     create_subscription,
     deliveries,
     eventually,
-    free_port,
     send_events,
     status_changed,
 )
+from suivi_kit.nats_server import free_port
 
 
 async def test_events_published_while_notify_is_down_are_delivered_after_restart(js, notify, subscriber):

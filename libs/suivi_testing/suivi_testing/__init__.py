@@ -1,4 +1,7 @@
-"""Real parts for tests: a throwaway PostgreSQL 15 cluster (initdb/pg_ctl), started by the tests."""
+"""Real parts for tests and benchmarks, never shipped (the wheel leaves this package out):
+a throwaway PostgreSQL 15 cluster, `suivi run` and `suivi serve` as processes, a NATS cluster,
+a webhook receiver, a router in front of replicas. A single nats-server is the kit's
+EmbeddedNats, as `suivi run` starts it."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from .nats_server import free_port
+from suivi_kit.nats_server import free_port
 
 if TYPE_CHECKING:  # imported where they are used, so that importing this module stays cheap
     import threading
@@ -107,7 +110,7 @@ class PostgresCluster:
 
 def auth(role: str, username: str | None = None) -> dict[str, str]:
     """Authorization headers of a signed token for `role` (the user need not exist)."""
-    from .auth import issue_token
+    from suivi_kit.auth import issue_token
 
     return {"Authorization": f"Bearer {issue_token(username or role, role)}"}
 
@@ -249,7 +252,7 @@ class NatsCluster:
     def start(self, timeout: float = 30.0) -> None:
         import time
 
-        from .nats_server import _die_with_parent, nats_server_binary
+        from suivi_kit.nats_server import _die_with_parent, nats_server_binary
 
         routes = ",".join(f"nats://127.0.0.1:{node['cluster']}" for node in self.nodes)
         for index, node in enumerate(self.nodes):
