@@ -30,7 +30,7 @@ from suivi_kit.auth import issue_token
 from suivi_kit.events import utcnow
 from suivi_kit.settings import Settings, get_settings
 from suivi_notify.main import create_app as notify_app
-from suivi_testing import auth
+from suivi_testing import ServicesSettings, auth
 
 from suivi.gateway import SECURITY_HEADERS, Gateway
 
@@ -146,7 +146,7 @@ def route_table(app: FastAPI) -> list[RouteInfo]:
 
 
 def _settings(tmp_path, nats_url: str, **overrides) -> Settings:
-    return Settings(
+    return ServicesSettings(
         data_dir=tmp_path,
         nats_url=nats_url,
         admin_password="matrix-admin-pass-1",

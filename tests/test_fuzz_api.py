@@ -29,7 +29,7 @@ from suivi_ingest.main import create_app as ingest_app
 from suivi_kit.nats_server import EmbeddedNats
 from suivi_kit.settings import Settings
 from suivi_notify.main import create_app as notify_app
-from suivi_testing import auth
+from suivi_testing import ServicesSettings, auth
 
 EXAMPLES = int(os.environ.get("SUIVI_FUZZ_EXAMPLES", "8"))
 ROLES = ("anonymous", "viewer", "monitor", "admin")
@@ -71,7 +71,7 @@ CHECKS = [not_a_server_error, success_schema_conformance, content_type_conforman
 def fuzz_settings(tmp_path_factory):
     root: Path = tmp_path_factory.mktemp("fuzz")
     with EmbeddedNats(root / "nats") as nats:
-        yield Settings(
+        yield ServicesSettings(
             data_dir=root / "data",
             nats_url=nats.url,
             admin_password="fuzz-admin-pass-1",

@@ -16,9 +16,9 @@ import zipfile
 import httpx
 import pytest
 from fpdf import FPDF
+from suivi_ingest.config import IngestSettings
 from suivi_ingest.main import create_app
 from suivi_kit.nats_server import EmbeddedNats
-from suivi_kit.settings import Settings
 from suivi_testing import auth
 
 BUDGET = 25.0  # the extraction budget given to the service here
@@ -111,7 +111,7 @@ HOSTILE = {
 async def ingest(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     with EmbeddedNats(root / "nats") as nats:
-        settings = Settings(
+        settings = IngestSettings(
             data_dir=root / "data",
             nats_url=nats.url,
             extraction_timeout_seconds=BUDGET,

@@ -118,8 +118,8 @@ def _run(args) -> int:
     if args.data_dir:
         os.environ["SUIVI_DATA_DIR"] = str(args.data_dir)
     settings = _settings()
-    if "SUIVI_LOAD_SAMPLES" not in os.environ:
-        settings.load_samples = True  # the bundled corpus, on the first start only
+    # The bundled corpus, on the first start only (ingest reads it from the environment).
+    os.environ.setdefault("SUIVI_LOAD_SAMPLES", "1")
     url = f"http://{args.host}:{args.port}"
     nats = None
     if not settings.nats_servers:

@@ -1,4 +1,7 @@
-"""Settings shared by every service, read from SUIVI_* environment variables and `.env`."""
+"""The settings every service shares, read from SUIVI_* environment variables and `.env`.
+
+Each service's own options are in a subclass in its config.py (`IngestSettings`, …); `of()`
+makes one from the shared settings a runner such as `suivi run` built once for all."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, TypedDict
+from typing import Annotated, Self, TypedDict
 
 from pydantic import ByteSize, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,7 +19,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 PLACEHOLDER_SECRET = "change-me"
-DEFAULT_RETRY_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
 
 
 class StreamLimits(TypedDict):
@@ -43,23 +45,14 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = 12 * 60
     admin_password: str | None = None
     cors_origins: Annotated[list[str], NoDecode] = []
-    max_upload_bytes: int = 20 * 1024 * 1024
     fetch_timeout_seconds: float = 15.0
-    extraction_timeout_seconds: float = 300.0
-    extraction_memory_mb: int = 2048
     # Lets document fetches, evidence archiving and webhooks reach private, loopback and
     # link-local addresses: development and closed networks only.
     allow_private_addresses: bool = False
     # Its name until 0.1 (SUIVI_WEBHOOK_ALLOW_PRIVATE): still read, with a warning, in 0.2 only.
     webhook_allow_private: bool | None = None
-    webhook_timeout_seconds: float = 15.0
-    webhook_retry_schedule: Annotated[tuple[float, ...], NoDecode] = DEFAULT_RETRY_SCHEDULE
-    webhook_disable_after_days: float = 5.0
     # Outbox rows are deleted this long after they were published (0: kept forever).
     outbox_retention_days: float = 7.0
-    login_max_failures: int = 5  # failed logins of one name from one address before a lockout
-    login_max_failures_per_address: int = 20  # of any names, from one address
-    login_lockout_seconds: int = 300
     # uvicorn: keep idle connections open longer than the proxies in front reuse them
     # (nginx's upstream keepalive_timeout and ingress-nginx's are 60 s), so that the proxy,
     # never the service, closes an idle connection; on SIGTERM, requests in flight get this
@@ -70,21 +63,12 @@ class Settings(BaseSettings):
     # believes (comma-separated): the client's address in logs and the audit trail comes from
     # them. From any other peer the headers are ignored; never "*" where clients connect.
     forwarded_allow_ips: str = "127.0.0.1"
-    load_samples: bool = False
-    samples_dir: Path | None = None  # the sample corpus loaded on first start; None: the bundled one
 
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
-        return value
-
-    @field_validator("webhook_retry_schedule", mode="before")
-    @classmethod
-    def _split_schedule(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(float(part) for part in value.split(",") if part.strip())
         return value
 
     @model_validator(mode="after")
@@ -120,6 +104,16 @@ class Settings(BaseSettings):
             "max_age_seconds": self.stream_max_age_days * 86400,
             "max_bytes": -1 if self.stream_max_bytes is None else int(self.stream_max_bytes),
         }
+
+    @classmethod
+    def of(cls, settings: Settings | None = None) -> Self:
+        """A service's settings: the shared values of `settings` (None: from the environment),
+        the service's own from the environment."""
+        if isinstance(settings, cls):
+            return settings
+        if settings is None:
+            return cls()
+        return cls(**{name: getattr(settings, name) for name in Settings.model_fields})
 
     @property
     def outbox_kept(self) -> timedelta | None:

@@ -13,7 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
+from suivi_commitments.config import CommitmentsSettings
+from suivi_ingest.config import IngestSettings
 from suivi_kit.nats_server import free_port
+from suivi_notify.config import NotifySettings
 
 if TYPE_CHECKING:  # imported where they are used, so that importing this module stays cheap
     import threading
@@ -552,3 +555,8 @@ def wait_until(predicate, timeout: float = 60.0, what: str = "condition", interv
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+class ServicesSettings(CommitmentsSettings, IngestSettings, NotifySettings):
+    """Every service's options in one object, for tests that run the three apps on it: each
+    app takes it as its own settings (`Settings.of` keeps an instance of its class)."""

@@ -4,13 +4,13 @@ from contextlib import asynccontextmanager
 import httpx
 import nats
 import pytest
+from suivi_commitments.config import CommitmentsSettings
 from suivi_commitments.main import create_app
 from suivi_kit.events import CloudEvent
-from suivi_kit.settings import Settings
 
 
 @asynccontextmanager
-async def running_app(settings: Settings):
+async def running_app(settings: CommitmentsSettings):
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -21,7 +21,7 @@ async def running_app(settings: Settings):
 
 @pytest.fixture
 def settings(tmp_path, nats_server, database_url):
-    return Settings(
+    return CommitmentsSettings(
         data_dir=tmp_path, database_url=database_url, nats_url=nats_server.url, admin_password="adminpass1"
     )
 
@@ -69,6 +69,6 @@ def app_with(tmp_path, nats_server):
 
     def start(**overrides):
         base = {"data_dir": tmp_path, "nats_url": nats_server.url, "admin_password": "adminpass1"}
-        return running_app(Settings(**(base | overrides)))
+        return running_app(CommitmentsSettings(**(base | overrides)))
 
     return start

@@ -21,10 +21,10 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy.exc import SQLAlchemyError
 from suivi_kit.events import utcnow
 from suivi_kit.outbound import FetchFailed, fetch
-from suivi_kit.settings import Settings
 from suivi_kit.uow import Database
 
 from . import isolation
+from .config import IngestSettings
 from .documents import repository, service
 from .documents.models import Document
 from .formats import ALLOWED_EXTENSIONS, UnsupportedType, classify
@@ -54,7 +54,7 @@ class JobFailed(Exception):
 
 
 class JobWorker:
-    def __init__(self, settings: Settings, db: Database):
+    def __init__(self, settings: IngestSettings, db: Database):
         self.settings = settings
         self.db = db
         self.isolated = IsolatedWorker(settings.extraction_memory_mb)

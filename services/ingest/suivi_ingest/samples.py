@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 from suivi_kit.events import utcnow
-from suivi_kit.settings import Settings
 from suivi_kit.uow import Database
 
+from .config import IngestSettings
 from .documents import repository, service
 from .documents.models import ServiceState
 
@@ -18,13 +18,13 @@ log = logging.getLogger(__name__)
 STATE_KEY = "samples_loaded"
 
 
-def samples_dir(settings: Settings) -> Path:
+def samples_dir(settings: IngestSettings) -> Path:
     if settings.samples_dir is not None:
         return Path(settings.samples_dir)
     return Path(__file__).resolve().parents[3] / "samples" / "corpus"
 
 
-async def load_samples(settings: Settings, db: Database) -> int:
+async def load_samples(settings: IngestSettings, db: Database) -> int:
     """Queue every sample file once in the database's life; returns how many were queued."""
     directory = samples_dir(settings)
     files = sorted(directory.glob("*.txt")) if directory.is_dir() else []

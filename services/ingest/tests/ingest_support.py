@@ -13,10 +13,10 @@ import httpx
 import nats
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import DeliverPolicy
+from suivi_ingest.config import IngestSettings
 from suivi_ingest.main import create_app
 from suivi_kit.auth import issue_token
 from suivi_kit.events import CloudEvent
-from suivi_kit.settings import Settings
 
 SMALL_FR = (
     "# Déclaration sur la gouvernance de l'Internet\n\n"
@@ -29,7 +29,7 @@ SMALL_FR = (
 )
 
 
-def make_settings(data_dir: Path, nats_url: str, **overrides: Any) -> Settings:
+def make_settings(data_dir: Path, nats_url: str, **overrides: Any) -> IngestSettings:
     values: dict[str, Any] = {
         "data_dir": data_dir,
         "nats_url": nats_url,
@@ -41,7 +41,7 @@ def make_settings(data_dir: Path, nats_url: str, **overrides: Any) -> Settings:
         "load_samples": False,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return IngestSettings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 def headers(role: str | None) -> dict[str, str]:
@@ -56,7 +56,7 @@ ADMIN = headers("admin")
 
 
 @contextlib.asynccontextmanager
-async def running_app(settings: Settings) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+async def running_app(settings: IngestSettings) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

@@ -8,14 +8,14 @@ import os
 import signal
 
 from suivi_ingest import isolation
+from suivi_ingest.config import IngestSettings
 from suivi_ingest.isolation import IsolatedWorker
-from suivi_kit.settings import Settings
 
 SENTENCE = "Les États membres s'engagent à renforcer le Forum."
 
 
 async def test_the_worker_runs_documents_under_the_default_memory_limit():
-    limit_mb = Settings().extraction_memory_mb
+    limit_mb = IngestSettings().extraction_memory_mb
     worker = IsolatedWorker(memory_mb=limit_mb)
     try:
         info = await worker.call(isolation.ping, timeout=60)

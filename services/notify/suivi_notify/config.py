@@ -10,10 +10,18 @@ from suivi_kit.settings import Settings
 
 from .subscriptions.sealing import SecretBox, secret_box
 
+DEFAULT_RETRY_SCHEDULE = (5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0)
+
 
 class NotifySettings(Settings):
     """Shared settings plus notify's own (SUIVI_WEBHOOK_* environment variables)."""
 
+    # A subscriber has this long to answer.
+    webhook_timeout_seconds: float = 15.0
+    # Seconds between delivery attempts ("5,300,1800,…" in the environment).
+    webhook_retry_schedule: Annotated[tuple[float, ...], NoDecode] = DEFAULT_RETRY_SCHEDULE
+    # A subscription failing this long without a success is disabled.
+    webhook_disable_after_days: float = 5.0
     # Timeouts and 429 answers wait at least this long before the next attempt (Svix: 60 s).
     webhook_throttle_min_seconds: float = 60.0
     # A Retry-After header is honoured up to this many seconds.
@@ -34,6 +42,13 @@ class NotifySettings(Settings):
     # under them are re-sealed under the current key at start (subscriptions/sealing.py).
     previous_secret_keys: Annotated[tuple[str, ...], NoDecode] = ()
 
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _split_schedule(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(float(part) for part in value.split(",") if part.strip())
+        return value
+
     @field_validator("previous_secret_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
@@ -44,10 +59,3 @@ class NotifySettings(Settings):
     @property
     def secret_box(self) -> SecretBox:
         return secret_box(self.secret_key, self.previous_secret_keys)
-
-
-def notify_settings(settings: Settings) -> NotifySettings:
-    """Accept the runner's Settings; the notify-only fields come from the environment or defaults."""
-    if isinstance(settings, NotifySettings):
-        return settings
-    return NotifySettings(**settings.model_dump())

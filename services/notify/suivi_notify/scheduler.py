@@ -8,6 +8,7 @@ transaction as its outbox row, so two replicas never emit the same event twice.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -121,3 +122,13 @@ def create_scheduler(jobs: Jobs, interval_seconds: float) -> AsyncIOScheduler:
         misfire_grace_time=None,
     )
     return scheduler
+
+
+async def run_scheduler(jobs: Jobs, interval_seconds: float, stop: asyncio.Event) -> None:
+    """The scheduled jobs, from now until `stop` is set."""
+    scheduler = create_scheduler(jobs, interval_seconds)
+    scheduler.start()
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown(wait=False)

@@ -16,8 +16,8 @@ from suivi_kit.auth import Principal, hash_password, issue_token, verify_passwor
 from suivi_kit.errors import AppError, Conflict, Invalid, NotFound, Unauthorized
 from suivi_kit.events import new_event, utcnow
 from suivi_kit.outbox import add_event
-from suivi_kit.settings import Settings
 
+from ..config import CommitmentsSettings
 from ..events import SOURCE
 from . import repository
 from .audit import Actor, audit
@@ -103,7 +103,7 @@ def _no_account_hash() -> str:
 
 
 async def login(
-    session: AsyncSession, credentials: LoginRequest, settings: Settings, remote_addr: str | None
+    session: AsyncSession, credentials: LoginRequest, settings: CommitmentsSettings, remote_addr: str | None
 ) -> LoginResponse | None:
     """A token, or None for wrong credentials. Failures are counted per name tried from one
     address, and per address: past the limits, that name from that address, or that
