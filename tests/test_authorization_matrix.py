@@ -30,7 +30,7 @@ from suivi_kit.auth import issue_token
 from suivi_kit.events import utcnow
 from suivi_kit.settings import Settings, get_settings
 from suivi_notify.main import create_app as notify_app
-from suivi_testing import ServicesSettings, auth
+from suivi_testing import ServicesSettings, auth, serving
 
 from suivi.gateway import SECURITY_HEADERS, Gateway
 
@@ -160,11 +160,7 @@ async def running(settings: Settings):
     async with AsyncExitStack() as stack:
         clients: dict[str, httpx.AsyncClient] = {}
         for name, factory in FACTORIES.items():
-            app = factory(settings)
-            await stack.enter_async_context(app.router.lifespan_context(app))
-            client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://suivi.test")
-            client.app = app  # type: ignore[attr-defined]  # kept on the client: the tests walk its routes
-            clients[name] = await stack.enter_async_context(client)
+            clients[name] = await stack.enter_async_context(serving(factory(settings)))
         yield clients
 
 

@@ -13,13 +13,12 @@ import io
 import time
 import zipfile
 
-import httpx
 import pytest
 from fpdf import FPDF
 from suivi_ingest.config import IngestSettings
 from suivi_ingest.main import create_app
 from suivi_kit.nats_server import EmbeddedNats
-from suivi_testing import auth
+from suivi_testing import auth, serving
 
 BUDGET = 25.0  # the extraction budget given to the service here
 MONITOR = auth("monitor", "hostile-monitor")
@@ -117,13 +116,8 @@ async def ingest(tmp_path_factory):
             extraction_timeout_seconds=BUDGET,
             extraction_memory_mb=1536,
         )
-        app = create_app(settings)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(
-                transport=transport, base_url="http://ingest.test", timeout=30
-            ) as client:
-                yield client
+        async with serving(create_app(settings), "http://ingest.test", timeout=30) as client:
+            yield client
 
 
 async def upload(client, filename: str, data: bytes, content_type: str | None, refusable=False) -> int | dict:

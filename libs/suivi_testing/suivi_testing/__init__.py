@@ -10,6 +10,8 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
@@ -555,6 +557,19 @@ def wait_until(predicate, timeout: float = 60.0, what: str = "condition", interv
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+@asynccontextmanager
+async def serving(app, base_url: str = "http://suivi.test", **client_options) -> AsyncIterator:
+    """`app` with its lifespan run (its runtime started, then stopped), and an httpx client
+    that calls it in-process; the client's `app` is the app."""
+    import httpx
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url, **client_options) as client:
+            client.app = app
+            yield client
 
 
 class ServicesSettings(CommitmentsSettings, IngestSettings, NotifySettings):

@@ -1,22 +1,15 @@
 import asyncio
-from contextlib import asynccontextmanager
 
-import httpx
 import nats
 import pytest
 from suivi_commitments.config import CommitmentsSettings
 from suivi_commitments.main import create_app
 from suivi_kit.events import CloudEvent
+from suivi_testing import serving
 
 
-@asynccontextmanager
-async def running_app(settings: CommitmentsSettings):
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://suivi.test") as client:
-            client.app = app
-            yield client
+def running_app(settings: CommitmentsSettings):
+    return serving(create_app(settings))
 
 
 @pytest.fixture

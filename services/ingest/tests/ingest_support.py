@@ -17,6 +17,7 @@ from suivi_ingest.config import IngestSettings
 from suivi_ingest.main import create_app
 from suivi_kit.auth import issue_token
 from suivi_kit.events import CloudEvent
+from suivi_testing import serving
 
 SMALL_FR = (
     "# Déclaration sur la gouvernance de l'Internet\n\n"
@@ -57,13 +58,8 @@ ADMIN = headers("admin")
 
 @contextlib.asynccontextmanager
 async def running_app(settings: IngestSettings) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://ingest.test", timeout=30
-        ) as client:
-            yield app, client
+    async with serving(create_app(settings), "http://ingest.test", timeout=30) as client:
+        yield client.app, client
 
 
 async def upload(

@@ -24,6 +24,7 @@ from suivi_kit.events import CloudEvent, new_event, utcnow
 from suivi_kit.messaging import publish
 from suivi_notify.config import NotifySettings
 from suivi_notify.main import create_app
+from suivi_testing import serving
 
 
 @dataclass
@@ -229,8 +230,5 @@ async def deliveries(client: httpx.AsyncClient, **filters) -> list[dict]:
 
 @asynccontextmanager
 async def running(settings: NotifySettings) -> AsyncIterator[tuple]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://notify", headers=ADMIN) as client:
-            yield app, client
+    async with serving(create_app(settings), "http://notify", headers=ADMIN) as client:
+        yield client.app, client
